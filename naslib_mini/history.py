@@ -1,0 +1,200 @@
+"""The record of a search: trials in the order they finished, and their JSON-lines journal.
+
+``History`` answers questions about a search (best trial, incumbent trajectory,
+a table); ``Journal`` appends one JSON record per finished trial and reads them
+back for resuming. Neither knows how trials were chosen or scored.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from naslib_mini.types import Candidate, Measurement, Trial, TrialState
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from naslib_mini.spaces.base import SearchSpace
+
+__all__ = ["History", "Journal", "JournalError"]
+
+log = logging.getLogger(__name__)
+
+
+class JournalError(ValueError):
+    """A journal line that cannot be read; the message names the file and line."""
+
+
+class History:
+    """Trials of one search, in the order they finished.
+
+    Args:
+        space: The space the architectures belong to (used to write them as strings).
+        trials: Trials to start from (a resumed search passes its journal's trials).
+
+    Example:
+        >>> from naslib_mini.types import Candidate, Measurement, Trial, TrialState
+        >>> h = History(space=None)
+        >>> for i, s in enumerate([0.5, 0.9, 0.7]):
+        ...     h.append(Trial(i, Candidate(f"a{i}"), TrialState.COMPLETE, Measurement(s, 1.0), cost=1.0))
+        >>> h.best().arch, h.total_cost
+        ('a1', 3.0)
+    """
+
+    def __init__(self, space: "SearchSpace | None", trials: list[Trial] | tuple[Trial, ...] = ()) -> None:
+        self.space = space
+        self.trials: list[Trial] = list(trials)
+
+    def append(self, trial: Trial) -> None:
+        self.trials.append(trial)
+
+    def __len__(self) -> int:
+        return len(self.trials)
+
+    def __iter__(self) -> Iterator[Trial]:
+        return iter(self.trials)
+
+    @property
+    def total_cost(self) -> float:
+        """Seconds charged so far, real or simulated."""
+        return float(sum(t.cost for t in self.trials))
+
+    @property
+    def next_number(self) -> int:
+        return max((t.number for t in self.trials), default=-1) + 1
+
+    def completed(self) -> list[Trial]:
+        return [t for t in self.trials if t.ok]
+
+    def within(self, max_cost: float) -> list[Trial]:
+        """Trials that finished while the accumulated cost stayed within ``max_cost``."""
+        kept, spent = [], 0.0
+        for trial in self.trials:
+            spent += trial.cost
+            if spent > max_cost:
+                break
+            kept.append(trial)
+        return kept
+
+    def best(self, max_cost: float | None = None) -> Trial | None:
+        """The complete trial with the highest score (the earliest on ties), or ``None``.
+
+        Args:
+            max_cost: If given, only trials that finished within this accumulated cost
+                count, as in anytime comparisons under a fixed budget.
+        """
+        pool = self.trials if max_cost is None else self.within(max_cost)
+        best: Trial | None = None
+        for trial in pool:
+            if trial.ok and (best is None or trial.score > best.score):
+                best = trial
+        return best
+
+    def trajectory(self) -> list[dict[str, Any]]:
+        """One row per trial: number, accumulated cost, score and incumbent score.
+
+        The incumbent is the best complete trial so far; rows before the first
+        complete trial have ``best_score`` NaN.
+        """
+        rows, spent, incumbent = [], 0.0, -math.inf
+        for trial in self.trials:
+            spent += trial.cost
+            if trial.ok:
+                incumbent = max(incumbent, trial.score)
+            rows.append({
+                "number": trial.number,
+                "cost": spent,
+                "score": trial.score if trial.ok else math.nan,
+                "best_score": incumbent if incumbent > -math.inf else math.nan,
+            })
+        return rows
+
+    def to_frame(self) -> "pd.DataFrame":
+        """A pandas table with one row per trial and one column per metric."""
+        import pandas as pd
+
+        rows = []
+        for trial in self.trials:
+            row = record_of(trial, self.space)
+            metrics = row.pop("metrics")
+            row.pop("info")
+            row.update(metrics)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def record_of(trial: Trial, space: "SearchSpace | None") -> dict[str, Any]:
+    """The journal record of a trial (plain JSON values)."""
+    m = trial.measurement
+    return {
+        "number": trial.number,
+        "arch": space.to_str(trial.arch) if space is not None else str(trial.arch),
+        "budget": trial.candidate.budget,
+        "state": trial.state.value,
+        "score": m.score if m is not None else None,
+        "cost": trial.cost,
+        "metrics": dict(m.metrics) if m is not None else {},
+        "error": trial.error,
+        "info": dict(trial.candidate.info),
+    }
+
+
+def trial_of(record: dict[str, Any], space: "SearchSpace") -> Trial:
+    """Rebuild a trial from its journal record; raises ``KeyError``/``ValueError`` on bad records."""
+    candidate = Candidate(space.from_str(record["arch"]), record["budget"], record.get("info") or {})
+    state = TrialState(record["state"])
+    measurement = None
+    if state is TrialState.COMPLETE:
+        measurement = Measurement(float(record["score"]), float(record["cost"]), record.get("metrics") or {})
+    return Trial(int(record["number"]), candidate, state, measurement, record.get("error"), float(record["cost"]))
+
+
+class Journal:
+    """An append-only JSON-lines file with one record per finished trial.
+
+    Each record is written with a single ``write`` and flushed to disk with
+    ``fsync``, so a search killed at any moment loses at most the trial it was
+    writing. A torn last line (no trailing newline) is such a half-written record:
+    ``read`` drops it with a warning. Any other unreadable line raises
+    ``JournalError`` naming the file and line number.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.exists() and self.path.stat().st_size > 0
+
+    def write(self, trial: Trial, space: "SearchSpace") -> None:
+        line = json.dumps(record_of(trial, space), allow_nan=False) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def read(self, space: "SearchSpace") -> list[Trial]:
+        """All trials in the journal, in the order they were written."""
+        text = self.path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        torn = lines.pop() if lines else ""
+        trials: list[Trial] = []
+        for lineno, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                trials.append(trial_of(json.loads(line), space))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise JournalError(f"{self.path}: line {lineno} is not a valid trial record ({exc})") from exc
+        if torn.strip():
+            log.warning("%s: dropping the half-written last line %d", self.path, len(lines) + 1)
+            with open(self.path, "r+b") as handle:
+                handle.truncate(len(text[: len(text) - len(torn)].encode("utf-8")))
+        numbers = [t.number for t in trials]
+        if len(set(numbers)) != len(numbers):
+            raise JournalError(f"{self.path}: trial numbers repeat")
+        return trials

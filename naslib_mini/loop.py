@@ -1,0 +1,158 @@
+"""The ask/tell loop where a strategy and an estimator meet.
+
+``run`` asks the strategy for a candidate, has the estimator measure it, tells
+the strategy the result and records the trial in the history and its journal,
+until a budget (trials, wall-clock seconds or accumulated cost seconds) is spent
+or the strategy is exhausted. A candidate that raises is a failed trial; the
+search goes on. Knows nothing about particular spaces, strategies or estimators.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from naslib_mini.estimators.base import Estimator
+from naslib_mini.history import History, Journal
+from naslib_mini.strategies.base import SearchExhausted, Strategy
+from naslib_mini.types import Candidate, Trial, TrialState
+
+__all__ = ["Budget", "run"]
+
+log = logging.getLogger(__name__)
+
+#: A callback receives each finished trial and the history so far.
+Callback = Callable[[Trial, History], None]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """When a search stops: whichever limit is reached first.
+
+    Attributes:
+        trials: Number of trials, counting those resumed from a journal.
+        seconds: Wall-clock seconds of this run.
+        cost: Accumulated cost seconds (real or simulated) of all trials.
+    """
+
+    trials: int | None = None
+    seconds: float | None = None
+    cost: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("trials", "seconds", "cost"):
+            value = getattr(self, name)
+            if value is not None and not (value > 0 and math.isfinite(value)):
+                raise ValueError(f"budget {name} must be a positive number, got {value!r}")
+        if self.trials is None and self.seconds is None and self.cost is None:
+            raise ValueError("a budget needs at least one of trials, seconds or cost")
+
+    def spent(self, history: History, started: float) -> bool:
+        if self.trials is not None and len(history) >= self.trials:
+            return True
+        if self.seconds is not None and time.perf_counter() - started >= self.seconds:
+            return True
+        return self.cost is not None and history.total_cost >= self.cost
+
+
+def evaluate(estimator: Estimator, candidate: Candidate, number: int) -> Trial:
+    """Measure one candidate; any exception becomes a failed trial carrying its error."""
+    started = time.perf_counter()
+    try:
+        measurement = estimator.estimate(candidate.arch, candidate.budget)
+    except Exception as exc:  # a failing candidate must not end the search
+        elapsed = time.perf_counter() - started
+        log.info("trial %d failed: %s: %s", number, type(exc).__name__, exc)
+        return Trial(number, candidate, TrialState.FAILED, error=f"{type(exc).__name__}: {exc}", cost=elapsed)
+    return Trial(number, candidate, TrialState.COMPLETE, measurement, cost=measurement.cost)
+
+
+def replay(strategy: Strategy, trials: Iterable[Trial]) -> None:
+    """Rebuild a strategy's state from journaled trials.
+
+    Each trial is asked for again and told, as in the original run, so a
+    deterministic strategy with the same seed continues exactly where it stopped.
+    If the strategy proposes something else (another seed, another version), the
+    remaining trials are only told.
+    """
+    in_step = True
+    for trial in sorted(trials, key=lambda t: t.number):
+        if in_step:
+            try:
+                asked = strategy.ask()
+            except SearchExhausted:
+                asked = None
+            if asked is None or asked.arch != trial.arch or asked.budget != trial.candidate.budget:
+                log.warning("strategy %r proposes differently from the journal at trial %d; "
+                            "rebuilding its state from results only", strategy, trial.number)
+                in_step = False
+        strategy.tell(trial)
+
+
+def run(
+    strategy: Strategy,
+    estimator: Estimator,
+    budget: Budget,
+    *,
+    journal: str | os.PathLike[str] | None = None,
+    resume: bool = False,
+    callbacks: Iterable[Callback] = (),
+) -> History:
+    """Search until ``budget`` is spent or the strategy is exhausted.
+
+    Args:
+        strategy: Proposes candidates (ask) and learns from trials (tell).
+        estimator: Measures candidates.
+        budget: When to stop.
+        journal: Path of a JSON-lines journal; every finished trial is appended
+            and flushed as soon as it finishes.
+        resume: Continue the search recorded in ``journal``: its trials are kept,
+            replayed into the strategy and not evaluated again.
+        callbacks: Called with each finished trial and the history.
+
+    Returns:
+        The history of the search, resumed trials first.
+
+    Example:
+        >>> import naslib_mini as nm
+        >>> space = nm.SPACES.create("nb201")
+        >>> history = nm.run(nm.STRATEGIES.create("random", space=space, seed=0),
+        ...                  nm.ESTIMATORS.create("tabular", dataset="cifar10"),
+        ...                  nm.Budget(trials=5))  # doctest: +SKIP
+    """
+    space = strategy.space
+    log_file = Journal(journal) if journal is not None else None
+    history = History(space)
+    if log_file is not None and log_file.exists():
+        if not resume:
+            raise FileExistsError(
+                f"journal {log_file.path} already holds trials; pass resume=True to continue it "
+                "or choose another path")
+        for trial in log_file.read(space):
+            history.append(trial)
+        replay(strategy, history.trials)
+        log.info("resumed %d trials from %s", len(history), log_file.path)
+    elif resume:
+        log.info("no journal at %s yet: starting a new search", journal)
+
+    callbacks = list(callbacks)
+    started = time.perf_counter()
+    number = history.next_number
+    while not budget.spent(history, started):
+        try:
+            candidate = strategy.ask()
+        except SearchExhausted:
+            log.info("strategy %r is exhausted after %d trials", strategy, len(history))
+            break
+        trial = evaluate(estimator, candidate, number)
+        number += 1
+        history.append(trial)
+        if log_file is not None:
+            log_file.write(trial, space)
+        strategy.tell(trial)
+        for callback in callbacks:
+            callback(trial, history)
+    return history

@@ -1,0 +1,97 @@
+"""The one network builder: architecture + space + task spec -> ``torch.nn.Module``.
+
+Every network is stem -> body -> head. The task spec decides the stem's input
+channels, the dimensionality (1D, 2D, 3D) and the head's classes; the space
+builds the body from the one operations table (``spaces/ops.py``). Also
+measures what hardware-aware search needs: parameters, FLOPs (with
+``torch.utils.flop_counter``) and CPU latency. Knows nothing about training.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Hashable
+
+import torch
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+from naslib_mini.spaces.base import SearchSpace
+from naslib_mini.spaces.ops import batch_norm, conv
+from naslib_mini.tasks.base import TaskSpec
+
+__all__ = ["Network", "build_network", "count_flops", "count_params", "measure_latency"]
+
+
+class Network(nn.Module):
+    """A stem, a searched body and a classification head."""
+
+    def __init__(self, stem: nn.Module, body: nn.Module, head: nn.Module) -> None:
+        super().__init__()
+        self.stem, self.body, self.head = stem, body, head
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(self.stem(x)))
+
+
+def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec) -> Network:
+    """Build the network for ``arch`` on a task.
+
+    The stem is a 3x3 convolution to ``space.stem_channels`` channels with batch
+    norm; the head is global average pooling and a linear classifier.
+
+    Example:
+        >>> import naslib_mini as nm
+        >>> space = nm.SPACES.create("chain")
+        >>> spec = nm.TaskSpec("toy", (1, 8, 8), 10)
+        >>> net = build_network(space, space.sample(nm.default_rng(0)), spec)
+        >>> tuple(net(torch.zeros(2, 1, 8, 8)).shape)
+        (2, 10)
+    """
+    ndim = spec.ndim
+    channels = space.stem_channels
+    stem = nn.Sequential(conv(ndim)(spec.input_shape[0], channels, 3, padding=1, bias=False),
+                         batch_norm(ndim)(channels))
+    body = space.build_body(arch, channels, spec.input_shape[1:])
+    pool = (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)[ndim - 1](1)
+    head = nn.Sequential(pool, nn.Flatten(), nn.Linear(body.out_channels, spec.num_classes))
+    return Network(stem, body, head)
+
+
+def count_params(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def count_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
+    """Floating-point operations of one forward pass on one input of ``input_shape``.
+
+    Counted by ``torch.utils.flop_counter`` (a multiply-add is two FLOPs).
+    """
+    was_training = model.training
+    model.eval()
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(torch.zeros(1, *input_shape))
+    model.train(was_training)
+    return int(counter.get_total_flops())
+
+
+def measure_latency(model: nn.Module, input_shape: tuple[int, ...], *, batch_size: int = 1,
+                    repeats: int = 20, warmup: int = 3, device: str | torch.device = "cpu") -> float:
+    """Median milliseconds of one forward pass measured on this machine.
+
+    Latency depends on the machine and its load; record it as a measurement, never
+    compare it across machines.
+    """
+    was_training = model.training
+    model.eval()
+    x = torch.zeros(batch_size, *input_shape, device=device)
+    times = []
+    with torch.no_grad():
+        for i in range(warmup + repeats):
+            start = time.perf_counter()
+            model(x)
+            if i >= warmup:
+                times.append(time.perf_counter() - start)
+    model.train(was_training)
+    return 1000.0 * statistics.median(times)

@@ -1,0 +1,110 @@
+"""Tasks: a dataset with fixed train/validation/test splits and the spec a network needs.
+
+A ``TaskSpec`` is the data that makes networks differ between tasks (input
+shape, dimensionality, number of classes), so there is one network builder. A
+``Task`` adds the tensors, split once by a seed: search sees validation scores
+only; the test split is for the final report. Knows nothing about search.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from naslib_mini.registry import Registry
+
+__all__ = ["TASKS", "Task", "TaskSpec", "split_indices"]
+
+TASKS: Registry["Task"] = Registry("task")
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """What a network must know about its task.
+
+    Attributes:
+        name: Task name.
+        input_shape: ``(channels, *spatial)``: ``(1, 40)`` for MNIST-1D,
+            ``(1, 8, 8)`` for digits, ``(3, 32, 32)`` for CIFAR-10.
+        num_classes: Number of classes of the classification head.
+    """
+
+    name: str
+    input_shape: tuple[int, ...]
+    num_classes: int
+
+    def __post_init__(self) -> None:
+        if len(self.input_shape) not in (2, 3, 4):
+            raise ValueError(f"input_shape must be (channels, *spatial) with 1-3 spatial dims, "
+                             f"got {self.input_shape!r}")
+        if self.num_classes < 2:
+            raise ValueError(f"num_classes must be at least 2, got {self.num_classes!r}")
+
+    @property
+    def ndim(self) -> int:
+        """Number of spatial dimensions."""
+        return len(self.input_shape) - 1
+
+
+def split_indices(n: int, val_fraction: float, test_fraction: float, seed: int) -> tuple[np.ndarray, ...]:
+    """Shuffle ``range(n)`` with ``seed`` and cut it into train, validation and test indices."""
+    for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0 < value < 1:
+            raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+    if val_fraction + test_fraction >= 1:
+        raise ValueError(f"val_fraction + test_fraction must be below 1, got {val_fraction + test_fraction!r}")
+    order = np.random.default_rng(seed).permutation(n)
+    n_test, n_val = int(round(n * test_fraction)), int(round(n * val_fraction))
+    return order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A classification dataset with fixed splits.
+
+    Attributes:
+        spec: Input shape and number of classes.
+        x_train, y_train, x_val, y_val, x_test, y_test: Float inputs of shape
+            ``(n, *spec.input_shape)`` and integer labels.
+    """
+
+    spec: TaskSpec
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+
+    @classmethod
+    def from_tensors(cls, x, y, *, name: str = "tensors", val_fraction: float = 0.2,
+                     test_fraction: float = 0.2, seed: int = 0, num_classes: int | None = None) -> "Task":
+        """A task from the user's own tensors, split by ``seed``.
+
+        Args:
+            x: Inputs of shape ``(n, channels, *spatial)`` (numpy or torch).
+            y: Integer class labels of shape ``(n,)``.
+            name: Task name.
+            val_fraction, test_fraction: Sizes of the validation and test splits.
+            seed: Seed of the split.
+            num_classes: Number of classes; by default ``max(y) + 1``.
+
+        Example:
+            >>> t = Task.from_tensors(torch.randn(100, 1, 8), torch.arange(100) % 3, seed=0)
+            >>> t.spec, len(t.x_train), len(t.x_val), len(t.x_test)
+            (TaskSpec(name='tensors', input_shape=(1, 8), num_classes=3), 60, 20, 20)
+        """
+        x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=torch.float32)
+        y = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y).long()
+        if x.ndim not in (3, 4, 5):
+            raise ValueError(f"x must have shape (n, channels, *spatial) with 1-3 spatial dims, "
+                             f"got {tuple(x.shape)}")
+        if y.shape != (len(x),):
+            raise ValueError(f"y must have shape ({len(x)},) to match x, got {tuple(y.shape)}")
+        if len(y) and int(y.min()) < 0:
+            raise ValueError(f"labels must be >= 0, got {int(y.min())}")
+        classes = int(y.max()) + 1 if num_classes is None else num_classes
+        train, val, test = split_indices(len(x), val_fraction, test_fraction, seed)
+        spec = TaskSpec(name, tuple(x.shape[1:]), classes)
+        return cls(spec, x[train], y[train], x[val], y[val], x[test], y[test])
