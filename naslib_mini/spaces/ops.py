@@ -152,6 +152,11 @@ OPS: dict[str, Operation] = {op.name: op for op in (
     Operation("conv7x7", "conv", 7),
     Operation("dilconv3x3", "conv", 3, dilation=2),
     Operation("dilconv5x5", "conv", 5, dilation=2),
+    # Wider dilations grow the receptive field exponentially when stacked, as in
+    # WaveNet (van den Oord et al. 2016) and Yu & Koltun (2016): for 1D signals.
+    Operation("dil4conv3x3", "conv", 3, dilation=4),
+    Operation("dil4conv5x5", "conv", 5, dilation=4),
+    Operation("dil8conv3x3", "conv", 3, dilation=8),
     Operation("sepconv3x3", "sepconv", 3),
     Operation("sepconv5x5", "sepconv", 5),
     Operation("maxpool3x3", "maxpool", 3),

@@ -1,0 +1,7 @@
+"""Search spaces. Importing this package registers every space in ``SPACES``."""
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace
+from naslib_mini.spaces.ops import OPS, Operation
+from naslib_mini.spaces.chain import ChainArch, ChainConfig, ChainSpace, Layer
+from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
+
+__all__ = ["ChainArch", "ChainConfig", "ChainSpace", "Layer", "NB201Arch", "NB201Space", "OPS", "SPACES", "Decision", "Operation", "SearchSpace"]
