@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "shared" / "data"
 os.environ.setdefault("NASLIB_MINI_DATA", str(DATA))
 
 

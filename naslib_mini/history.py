@@ -47,10 +47,14 @@ class History:
 
     def __init__(self, space: "SearchSpace | None", trials: list[Trial] | tuple[Trial, ...] = ()) -> None:
         self.space = space
-        self.trials: list[Trial] = list(trials)
+        self.trials: list[Trial] = []
+        self._total_cost = 0.0  # kept up to date: the loop asks after every trial
+        for trial in trials:
+            self.append(trial)
 
     def append(self, trial: Trial) -> None:
         self.trials.append(trial)
+        self._total_cost += trial.cost
 
     def __len__(self) -> int:
         return len(self.trials)
@@ -61,7 +65,7 @@ class History:
     @property
     def total_cost(self) -> float:
         """Seconds charged so far, real or simulated."""
-        return float(sum(t.cost for t in self.trials))
+        return self._total_cost
 
     @property
     def next_number(self) -> int:

@@ -1,0 +1,40 @@
+"""Test doubles: a cheap deterministic estimator over any space's encoding."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from naslib_mini.estimators.base import CandidateFailed, Estimator
+from naslib_mini.types import Measurement
+
+
+class LinearEstimator(Estimator):
+    """Score = a fixed random linear function of the architecture's encoding.
+
+    Budgets (fidelities) add a small bonus so multi-fidelity strategies see a
+    difference; ``fail_every`` makes every k-th distinct evaluation raise.
+    """
+
+    name = "fake-linear"
+
+    def __init__(self, space, seed: int = 0, fail_every: int | None = None, sleep: float = 0.0) -> None:
+        self.space = space
+        self.seed = seed
+        self.fail_every = fail_every
+        self.sleep = sleep
+        self.calls = 0
+        self._weights = None
+
+    def estimate(self, arch, budget=None):
+        self.calls += 1
+        if self.sleep:
+            time.sleep(self.sleep)
+        if self.fail_every and self.calls % self.fail_every == 0:
+            raise CandidateFailed("loss became NaN (fake)")
+        x = self.space.encode(arch)
+        if self._weights is None:
+            self._weights = np.random.default_rng(self.seed).normal(size=len(x))
+        score = float(x @ self._weights) + (0.01 * float(budget) if budget else 0.0)
+        return Measurement(score=score, cost=1.0 + (float(budget) if budget else 0.0),
+                           metrics={"val_accuracy": score})
