@@ -1,0 +1,8 @@
+"""Performance estimators. Importing this package registers every estimator in ``ESTIMATORS``."""
+from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator
+from naslib_mini.estimators.tabular import TabularEstimator
+from naslib_mini.estimators.final import FinalResult, train_final
+from naslib_mini.estimators.training import TrainingConfig, TrainingEstimator
+
+__all__ = ["ESTIMATORS", "CandidateFailed", "Estimator", "TabularEstimator", "FinalResult", "TrainingConfig",
+           "TrainingEstimator", "train_final"]

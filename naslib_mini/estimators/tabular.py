@@ -1,0 +1,152 @@
+"""Tabular estimation: look up a NAS-Bench-201 architecture's published training results.
+
+A query returns in microseconds what took the benchmark's authors GPU-hours
+(Dong & Yang, ICLR 2020; NATS-Bench, Dong et al. 2021): the validation accuracy
+after the 12- or 200-epoch schedule is the score, and the simulated training
+time of that schedule is the cost, so budgets compare methods fairly (the
+NAS-Bench-201 protocol). The 200-epoch test accuracy is reported in the metrics
+for the final figure; strategies never read it. Knows nothing about strategies;
+reads the table through ``naslib_mini.data`` and architectures through the
+``nb201`` space.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from naslib_mini.data import load_nb201
+from naslib_mini.estimators.base import ESTIMATORS, Estimator
+from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
+from naslib_mini.types import Measurement
+
+__all__ = ["DATASETS", "EPOCHS", "DatasetColumns", "TabularEstimator"]
+
+log = logging.getLogger(__name__)
+
+#: Training schedules (epochs) the table holds.
+EPOCHS = (12, 200)
+
+
+@dataclass(frozen=True)
+class DatasetColumns:
+    """Which table columns hold one dataset's results (see the data README)."""
+
+    valid: dict[int, str]
+    test: str
+    train_time: dict[int, str]
+    params: str
+
+
+#: Columns of each dataset, keyed by its NAS-Bench-201 name.
+DATASETS: dict[str, DatasetColumns] = {
+    "cifar10": DatasetColumns({12: "c10_valid_12", 200: "c10_valid_200"}, "c10_test_200",
+                              {12: "c10v_train_time_12ep_s", 200: "c10v_train_time_200ep_s"}, "c10v_params_mb"),
+    "cifar100": DatasetColumns({12: "c100_valid_12", 200: "c100_valid_200_derived"}, "c100_test_200",
+                               {12: "c100_train_time_12ep_s", 200: "c100_train_time_200ep_s"}, "c100_params_mb"),
+    "imagenet16-120": DatasetColumns({12: "in16_valid_12", 200: "in16_valid_200_derived"}, "in16_test_200",
+                                     {12: "in16_train_time_12ep_s", 200: "in16_train_time_200ep_s"},
+                                     "in16_params_mb"),
+}
+
+
+def _check_epochs(epochs: float, what: str) -> int:
+    if epochs not in EPOCHS:
+        raise ValueError(f"{what} must be one of the table's schedules {', '.join(map(str, EPOCHS))} "
+                         f"(epochs), got {epochs!r}")
+    return int(epochs)
+
+
+@ESTIMATORS.register("nb201", aliases=("tabular",))
+class TabularEstimator(Estimator):
+    """Scores NAS-Bench-201 cells by table look-up.
+
+    Args:
+        dataset: ``"cifar10"``, ``"cifar100"`` or ``"imagenet16-120"``.
+        epochs: Schedule used when a candidate has no budget: 12 (the
+            low-fidelity signal of the paper's search methods) or 200.
+        honour_budget: Use a candidate's budget (12 or 200) as its schedule. With
+            ``False`` every candidate is scored and charged at ``epochs``, as the
+            official NAS-Bench-201 BOHB script does with 200.
+        data_dir: The benchmark data directory; by default ``$NASLIB_MINI_DATA``.
+
+    The measurement's score is the validation accuracy in percent, its cost the
+    simulated training seconds of the schedule; metrics are ``val_accuracy``,
+    ``test_accuracy`` (200 epochs), ``params`` (a count, like every estimator), ``train_time`` and ``epochs``.
+
+    Example:
+        >>> import naslib_mini as nm
+        >>> space, est = nm.SPACES.create("nb201"), nm.ESTIMATORS.create("nb201", dataset="cifar10")
+        >>> m = est.estimate(space.from_index(6111))
+        >>> round(m.score, 2), round(m.cost, 1), round(m.metrics["test_accuracy"], 2)
+        (84.38, 172.8, 94.37)
+        >>> round(est.estimate(space.from_index(6111), budget=200).score, 2)
+        91.61
+    """
+
+    name = "nb201"
+
+    def __init__(self, dataset: str = "cifar10", epochs: int = 12, honour_budget: bool = True,
+                 data_dir: str | os.PathLike | None = None) -> None:
+        if dataset not in DATASETS:
+            raise ValueError(f"unknown NAS-Bench-201 dataset {dataset!r}; valid choices: {', '.join(DATASETS)}")
+        self.dataset = dataset
+        self.epochs = _check_epochs(epochs, "epochs")
+        self.honour_budget = honour_budget
+        self.data_dir = data_dir
+        self.space = NB201Space(data_dir=data_dir)
+        self._columns: dict[str, np.ndarray] | None = None
+
+    def _tables(self) -> dict[str, np.ndarray]:
+        """This dataset's columns as arrays ordered by architecture code (built once)."""
+        if self._columns is None:
+            table = load_nb201(self.data_dir)
+            rows = self.space.index_array()
+            spec = DATASETS[self.dataset]
+            names = {"test": spec.test, "params": spec.params}
+            for epochs in EPOCHS:
+                names[f"valid{epochs}"] = spec.valid[epochs]
+                names[f"time{epochs}"] = spec.train_time[epochs]
+            self._columns = {key: table[column].to_numpy(dtype=float)[rows] for key, column in names.items()}
+        return self._columns
+
+    def _code(self, arch: NB201Arch | str) -> int:
+        if isinstance(arch, str):
+            arch = self.space.from_str(arch)
+        if not isinstance(arch, NB201Arch):
+            raise TypeError(f"the nb201 estimator needs an NB201Arch (or its string), got {type(arch).__name__}")
+        return arch.code
+
+    def estimate(self, arch: NB201Arch | str, budget: float | None = None) -> Measurement:
+        """Validation accuracy (percent) and simulated training seconds of ``arch``.
+
+        Args:
+            arch: An architecture of the ``nb201`` space (or its official string).
+            budget: Epochs, 12 or 200; ``None`` (or ``honour_budget=False``) uses ``self.epochs``.
+
+        Raises:
+            ValueError: The schedule is neither 12 nor 200.
+        """
+        epochs = self.epochs
+        if budget is not None and self.honour_budget:
+            epochs = _check_epochs(budget, "budget")
+        code, columns = self._code(arch), self._tables()
+        val = float(columns[f"valid{epochs}"][code])
+        seconds = float(columns[f"time{epochs}"][code])
+        metrics = {"val_accuracy": val, "test_accuracy": float(columns["test"][code]),
+                   "params": round(float(columns["params"][code]) * 1e6), "train_time": seconds, "epochs": float(epochs)}
+        return Measurement(score=val, cost=seconds, metrics=metrics)
+
+    def test_accuracy(self, arch: NB201Arch | str) -> float:
+        """The 200-epoch test accuracy (percent) of ``arch``: the figure to report at the end."""
+        return float(self._tables()["test"][self._code(arch)])
+
+    def best_test_accuracy(self) -> float:
+        """The highest 200-epoch test accuracy of any cell on this dataset (the global optimum)."""
+        return float(self._tables()["test"].max())
+
+    def __repr__(self) -> str:
+        return (f"TabularEstimator(dataset={self.dataset!r}, epochs={self.epochs}, "
+                f"honour_budget={self.honour_budget})")
