@@ -63,12 +63,14 @@ import numpy as np
 
 from naslib_mini.data import nb201_path
 from naslib_mini.estimators import ESTIMATORS
+from naslib_mini.history import History
 from naslib_mini.loop import Budget, run
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
 
-__all__ = ["PAPER_FIGURES", "Protocol", "add_arguments", "main", "reproduce_nb201", "run_once"]
+__all__ = ["PAPER_FIGURES", "Protocol", "add_arguments", "main", "reproduce_nb201", "run_once", "run_seeds",
+           "search_once"]
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +154,31 @@ def _parts(name: str, protocol: Protocol, data_dir: str | None):
     return _CACHE[key]
 
 
+def run_seeds(name: str, runs: int, seed: int = 0) -> list[int]:
+    """The seeds of runs ``0 .. runs-1`` of strategy ``name``: ``derive_seed(seed, name, i)``.
+
+    Example:
+        >>> run_seeds("random", 2) == run_seeds("rs", 2) != run_seeds("rs", 2, seed=1)
+        True
+    """
+    canonical = STRATEGIES.canonical(name)
+    return [derive_seed(seed, canonical, i) for i in range(runs)]
+
+
+def search_once(name: str, seed: int, protocol: Protocol = Protocol(), data_dir: str | None = None) -> History:
+    """One search under ``protocol``: the whole history, for anytime curves (``run_once`` reports from it).
+
+    Example:
+        >>> history = search_once("rs", seed=0)
+        >>> history.total_cost > 12000 >= sum(t.cost for t in history.within(12000))
+        True
+    """
+    name = STRATEGIES.canonical(name)
+    space, search, _ = _parts(name, protocol, data_dir)
+    strategy = STRATEGIES.create(name, space=space, seed=seed, **SETTINGS.get(name, {}))
+    return run(strategy, search, Budget(cost=protocol.cost_budget))
+
+
 def run_once(name: str, seed: int, protocol: Protocol = Protocol(), data_dir: str | None = None) -> float:
     """One search under ``protocol``; returns the reported test accuracy of its choice.
 
@@ -160,9 +187,8 @@ def run_once(name: str, seed: int, protocol: Protocol = Protocol(), data_dir: st
         94.37
     """
     name = STRATEGIES.canonical(name)
-    space, search, report = _parts(name, protocol, data_dir)
-    strategy = STRATEGIES.create(name, space=space, seed=seed, **SETTINGS.get(name, {}))
-    history = run(strategy, search, Budget(cost=protocol.cost_budget))
+    _, _, report = _parts(name, protocol, data_dir)
+    history = search_once(name, seed, protocol, data_dir)
     best = history.best(max_cost=protocol.cost_budget)
     if best is None:
         raise RuntimeError(f"strategy {name!r} found no architecture within {protocol.cost_budget} s")
@@ -238,7 +264,7 @@ def reproduce_nb201(dataset: str = "cifar10", strategies: Sequence[str] = DEFAUL
     jobs = []
     for name in names:
         canonical = STRATEGIES.canonical(name)
-        seeds = [derive_seed(seed, canonical, i) for i in range(runs)]
+        seeds = run_seeds(canonical, runs, seed)
         size = max(1, -(-runs // (4 * processes)))
         jobs += [(name, canonical, seeds[k:k + size]) for k in range(0, runs, size)]
     scores: dict[str, list[float]] = {name: [] for name in names}

@@ -57,20 +57,24 @@ def plot_history(history: History, ax=None, *, x: str = "number", label: str | N
     return ax
 
 
-def anytime_curve(histories: Iterable[History], grid: Sequence[float], value=None) -> np.ndarray:
+def anytime_curve(histories: Iterable[History], grid: Sequence[float], value=None, key=None) -> np.ndarray:
     """The incumbent's value at each accumulated cost in ``grid``, one row per history.
 
     Args:
         histories: Searches, e.g. repeated runs of one strategy.
         grid: Accumulated-cost points at which to read the incumbent.
         value: Function ``trial -> float`` giving the value to report for the incumbent
-            (its score by default; e.g. a tabular test accuracy). The incumbent is always
-            chosen by score.
+            (its score by default; e.g. a tabular test accuracy).
+        key: Function ``trial -> comparable`` that picks the incumbent, the complete
+            trial with the largest key (the earliest on ties). By default its score;
+            multi-fidelity searches may prefer the largest budget first,
+            ``lambda t: (t.candidate.budget, t.score)``. Never the reported value.
 
     Returns:
         Array of shape ``(n_histories, len(grid))``; NaN before the first complete trial.
     """
     value = value or (lambda trial: trial.score)
+    key = key or (lambda trial: trial.score)
     grid = np.asarray(grid, dtype=float)
     rows = []
     for history in histories:
@@ -81,7 +85,7 @@ def anytime_curve(histories: Iterable[History], grid: Sequence[float], value=Non
             while position < len(grid) and grid[position] < spent:
                 row[position] = value(best) if best is not None else np.nan
                 position += 1
-            if trial.ok and (best is None or trial.score > best.score):
+            if trial.ok and (best is None or key(trial) > key(best)):
                 best = trial
         row[position:] = value(best) if best is not None else np.nan
         rows.append(row)
