@@ -28,6 +28,14 @@ SMOKE = {
     "00_what_is_nas.ipynb": {"seed": 1, "strategy_name": "rea", "trials": 3, "epochs": 1, "final_epochs": 1},
     "01_search_spaces.ipynb": {"seed": 1, "samples": 3, "latency_repeats": 1},
     "02_random_and_grid_search.ipynb": {"seed": 1, "strategy_name": "ls", "trials": 3, "epochs": 1},
+    "03_evolutionary_search.ipynb": {"seed": 1, "strategy_name": "rea", "runs": 2, "population_size": 5,
+                                     "trials": 4, "epochs": 1},
+    "05_bayesian_optimization.ipynb": {"seed": 1, "strategy_name": "bo", "encoding": "onehot", "acquisition": "ucb",
+                                       "train_size": 20, "runs": 2, "trials": 4, "epochs": 1},
+    "04_reinforcement_learning.ipynb": {"seed": 1, "policy_name": "reinforce-lstm", "runs": 2, "table_trials": 20,
+                                        "lstm_trials": 10, "trials": 3, "epochs": 1},
+    "06_multi_fidelity.ipynb": {"seed": 1, "real_strategy": "sh", "max_budget": 3, "runs": 3, "table_cost": 8000.0},
+    "07_reproducing_a_nas_paper.ipynb": {"seed": 1, "runs": 3, "strategies": ["rs", "hyperband"], "points": 8},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

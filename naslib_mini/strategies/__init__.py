@@ -1,0 +1,12 @@
+"""Search strategies. Importing this package registers every strategy in ``STRATEGIES``."""
+from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy
+from naslib_mini.strategies.grid_search import GridSearch
+from naslib_mini.strategies.random_search import RandomSearch
+from naslib_mini.strategies.regularized_evolution import RegularizedEvolution
+from naslib_mini.strategies.reinforce import Reinforce, ReinforceLSTM
+from naslib_mini.strategies.hyperband import Hyperband, SuccessiveHalving
+from naslib_mini.strategies.bohb import BOHB
+from naslib_mini.strategies.local_search import LocalSearch
+
+__all__ = ["BOHB", "Hyperband", "RegularizedEvolution", "Reinforce", "ReinforceLSTM", "STRATEGIES",
+           "SuccessiveHalving", "GridSearch", "LocalSearch", "RandomSearch", "SearchExhausted", "Strategy"]
