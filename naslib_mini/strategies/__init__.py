@@ -7,6 +7,10 @@ from naslib_mini.strategies.reinforce import Reinforce, ReinforceLSTM
 from naslib_mini.strategies.hyperband import Hyperband, SuccessiveHalving
 from naslib_mini.strategies.bohb import BOHB
 from naslib_mini.strategies.local_search import LocalSearch
+from naslib_mini.strategies.evolution import Evolution
+from naslib_mini.strategies.bayesopt import BayesianOptimization, LocalBayesianOptimization
+from naslib_mini.strategies.bananas import Bananas
 
-__all__ = ["BOHB", "Hyperband", "RegularizedEvolution", "Reinforce", "ReinforceLSTM", "STRATEGIES",
-           "SuccessiveHalving", "GridSearch", "LocalSearch", "RandomSearch", "SearchExhausted", "Strategy"]
+__all__ = ["STRATEGIES", "BOHB", "Bananas", "BayesianOptimization", "Evolution", "GridSearch", "Hyperband",
+           "LocalBayesianOptimization", "LocalSearch", "RandomSearch", "RegularizedEvolution", "Reinforce",
+           "ReinforceLSTM", "SearchExhausted", "Strategy", "SuccessiveHalving"]

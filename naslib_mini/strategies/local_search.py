@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Hashable
 
+import numpy as np
+
 from naslib_mini.strategies.archive import Archive
 from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy
 from naslib_mini.types import Candidate, Trial
@@ -58,9 +60,9 @@ class LocalSearch(Strategy):
     name = "ls"
 
     def __init__(self, space, seed=0, num_init: int = 10, improvement: str = "first",
-                 restart: str = "best", patience: int | None = None) -> None:
+                 restart: str = "random") -> None:
         super().__init__(space, seed)
-        if not (isinstance(num_init, int) and num_init >= 1):
+        if not (isinstance(num_init, (int, np.integer)) and num_init >= 1):
             raise ValueError(f"num_init must be an integer >= 1, got {num_init!r}")
         if improvement not in IMPROVEMENTS:
             raise ValueError(f"unknown improvement {improvement!r}; valid choices: {', '.join(IMPROVEMENTS)}")
@@ -69,8 +71,6 @@ class LocalSearch(Strategy):
         self.num_init = num_init
         self.improvement = improvement
         self.restart = restart
-        self.patience = patience
-        self._misses = 0
         self.archive = Archive(space)
         self._scores: dict[Hashable, float] = {}       # key -> score of completed trials
         self._expanded: set[Hashable] = set()          # keys of former centres
@@ -92,7 +92,7 @@ class LocalSearch(Strategy):
                 self._choose_centre()
             if self._centre is None:
                 break
-            while self._queue and (self.patience is None or self._misses < self.patience):
+            while self._queue:
                 arch = self._queue.pop()
                 if not self.archive.seen(arch):
                     self.archive.propose(arch)
@@ -123,7 +123,6 @@ class LocalSearch(Strategy):
         self._climbed = True
         self._best_neighbour = None
         self._outstanding = set()
-        self._misses = 0
         self.centres.append(arch)
         queue = list(self.space.neighbours(arch))
         self.rng.shuffle(queue)
@@ -151,7 +150,6 @@ class LocalSearch(Strategy):
         self._scores[key] = trial.score
         self._arch_by_key[key] = trial.arch
         if neighbour:
-            self._misses += 1
             if self._best_neighbour is None or trial.score > self._best_neighbour[1]:
                 self._best_neighbour = (key, trial.score)
             if self.improvement == "first" and self._centre is not None and trial.score > self._centre[1]:
