@@ -22,9 +22,14 @@ import numpy as np
 from naslib_mini.strategies.base import STRATEGIES
 from naslib_mini.strategies.hyperband import _Brackets
 from naslib_mini.strategies.tpe import TPEModel
+from naslib_mini.strategies.tpe_reference import ReferenceTPEModel
 from naslib_mini.types import Trial
 
-__all__ = ["BOHB"]
+__all__ = ["BOHB", "DENSITIES"]
+
+#: The density models BOHB can use: the paper's (with valid bandwidths), or the
+#: reference implementation's, reproduced quirks included.
+DENSITIES = {"tpe": TPEModel, "hpbandster": ReferenceTPEModel}
 
 
 @STRATEGIES.register("bohb")
@@ -44,6 +49,11 @@ class BOHB(_Brackets):
         min_bandwidth: Lower clip of the kernel bandwidths (0.3).
         top_fraction: Fraction of observations in the good set (``q`` = 0.15).
         min_points: ``N_min`` (number of decisions + 1 by default).
+        density: ``"tpe"`` (``naslib_mini.strategies.tpe``, default) or
+            ``"hpbandster"``, the reference implementation's model with its
+            out-of-range categorical bandwidths
+            (``naslib_mini.strategies.tpe_reference``), for reproducing results
+            obtained with it.
 
     Example:
         >>> import naslib_mini as nm
@@ -59,13 +69,16 @@ class BOHB(_Brackets):
     def __init__(self, space, seed=0, min_budget: float = 1, max_budget: float = 27, eta: float = 3,
                  budgets: Sequence[float] | None = None, num_samples: int = 64, random_fraction: float = 1 / 3,
                  bandwidth_factor: float = 3.0, min_bandwidth: float = 0.3, top_fraction: float = 0.15,
-                 min_points: int | None = None) -> None:
+                 min_points: int | None = None, density: str = "tpe") -> None:
         super().__init__(space, seed, min_budget, max_budget, eta, budgets)
         if not 0 <= random_fraction <= 1:
             raise ValueError(f"random_fraction must be in [0, 1], got {random_fraction!r}")
+        if density not in DENSITIES:
+            raise ValueError(f"unknown density {density!r}; valid choices: {', '.join(DENSITIES)}")
         self.random_fraction = random_fraction
+        self.density = density
         sizes = tuple(len(d.choices) for d in space.decisions())
-        self.model = TPEModel(sizes, top_fraction=top_fraction, min_points=min_points, num_samples=num_samples,
+        self.model = DENSITIES[density](sizes, top_fraction=top_fraction, min_points=min_points, num_samples=num_samples,
                               bandwidth_factor=bandwidth_factor, min_bandwidth=min_bandwidth)
         #: budget -> list of (decision vector, score); failed trials score -inf.
         self.observations: dict[float, list[tuple[tuple[int, ...], float]]] = collections.defaultdict(list)
