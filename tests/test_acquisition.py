@@ -9,7 +9,7 @@ import naslib_mini as nm
 from naslib_mini.strategies.acquisition import (AcquisitionOptimizer, acquisition_values, expected_improvement,
                                                 thompson_sample, upper_confidence_bound)
 from naslib_mini.strategies.archive import Archive
-from naslib_mini.strategies.model_based import single_threaded, surrogate_encoding, transform_targets
+from naslib_mini.strategies.model_based import average_ranks, single_threaded, surrogate_encoding, transform_targets
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,13 @@ def test_pool_arguments_are_validated():
 
 
 # -- surrogate targets and encodings ----------------------------------------------
+def test_average_ranks_equal_scipys_rankdata():
+    rng = np.random.default_rng(0)
+    for size in (1, 2, 7, 60):
+        values = rng.integers(0, 5, size=size).astype(float)  # many ties
+        np.testing.assert_array_equal(average_ranks(values), rankdata(values))
+
+
 def test_rank_targets_are_normal_scores_of_the_ranks():
     scores = np.array([80.0, 10.0, 84.9, 84.8, 84.8])
     z = transform_targets(scores, "rank")

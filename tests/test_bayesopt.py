@@ -86,7 +86,7 @@ def test_gp_arguments_are_validated():
 def test_registered_with_defaults(space):
     bo = nm.STRATEGIES.create("bo", space=space)
     assert isinstance(bo, BayesianOptimization)
-    assert (bo.acquisition, bo.encoding, bo.targets, bo.num_init, bo.refit_every) == ("ei", "path", "rank", 10, 5)
+    assert (bo.acquisition, bo.encoding, bo.targets, bo.num_init, bo.refit_every) == ("ei", "path", "rank", 10, 10)
     local = nm.STRATEGIES.create("bo-local", space=space)
     assert isinstance(local, LocalBayesianOptimization)
     assert (local.num_init, local.optimizer.neighbours, local.optimizer.num_parents, local.optimizer.num_random) \
