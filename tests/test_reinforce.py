@@ -1,4 +1,7 @@
-"""REINFORCE: the policies' gradients and sampling, the EMA baseline, and learning on the NB201 table."""
+"""REINFORCE: the categorical policy's gradient and sampling, the EMA baseline, and learning on the NB201 table.
+
+The LSTM controller's own tests are in ``test_lstm_policy.py``.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +9,7 @@ import pytest
 import torch
 
 import naslib_mini as nm
-from naslib_mini.strategies.policies import CategoricalPolicy, LSTMPolicy
+from naslib_mini.strategies.policies import CategoricalPolicy
 from naslib_mini.strategies.reinforce import Reinforce, ReinforceLSTM
 
 
@@ -53,27 +56,6 @@ def test_categorical_samples_follow_its_probabilities():
     counts = np.bincount([policy.sample(rng)[0] for _ in range(20_000)], minlength=4) / 20_000
     np.testing.assert_allclose(counts, expected, atol=0.015)
     assert all(np.isclose(p.sum(), 1.0) for p in policy.probabilities())
-
-
-def test_lstm_policy_gradient_step_makes_a_rewarded_choice_likelier():
-    policy = LSTMPolicy((5, 5, 5), learning_rate=0.05, seed=0)
-    indices = policy.sample()
-    before = policy.log_prob(indices)
-    policy.update(indices, advantage=1.0)
-    assert policy.log_prob(indices) > before
-    policy.update(indices, advantage=-5.0)
-    assert all(np.isclose(p.sum(), 1.0, atol=1e-6) for p in policy.probabilities())
-
-
-def test_lstm_policy_leaves_torchs_global_state_alone():
-    state, threads = torch.random.get_rng_state(), torch.get_num_threads()
-    first = LSTMPolicy((5,) * 6, seed=7)
-    draws = [first.sample() for _ in range(5)]
-    first.update(draws[0], 1.0)
-    assert torch.equal(torch.random.get_rng_state(), state)
-    assert torch.get_num_threads() == threads
-    second = LSTMPolicy((5,) * 6, seed=7)
-    assert [second.sample() for _ in range(5)] == draws
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])

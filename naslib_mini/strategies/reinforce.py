@@ -29,7 +29,8 @@ from typing import Any
 
 from naslib_mini.seeding import derive_seed
 from naslib_mini.strategies.base import STRATEGIES, Strategy
-from naslib_mini.strategies.policies import CategoricalPolicy, LSTMPolicy
+from naslib_mini.strategies.lstm_policy import LSTMPolicy
+from naslib_mini.strategies.policies import CategoricalPolicy
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["Reinforce", "ReinforceLSTM"]
@@ -122,12 +123,12 @@ class ReinforceLSTM(Reinforce):
 
     Args:
         space: The search space.
-        seed: Seed of the controller's weights and its ``torch.Generator``.
+        seed: Seed of the strategy: its generator samples, and the controller's
+            initial weights derive from it.
         learning_rate: Adam step size (0.02; see ``LSTMPolicy``).
         baseline_momentum: Momentum of the reward moving average (0.9).
         hidden_size: LSTM units per layer (35, as in Zoph & Le).
         num_layers: LSTM layers (2, as in Zoph & Le).
-        threads: Torch threads while the controller works (1; see ``LSTMPolicy``).
 
     Example:
         >>> import naslib_mini as nm
@@ -139,14 +140,14 @@ class ReinforceLSTM(Reinforce):
     name = "reinforce-lstm"
 
     def __init__(self, space, seed=0, learning_rate: float = 0.02, baseline_momentum: float = 0.9,
-                 hidden_size: int = 35, num_layers: int = 2, threads: int | None = 1) -> None:
-        self.hidden_size, self.num_layers, self.threads = hidden_size, num_layers, threads
+                 hidden_size: int = 35, num_layers: int = 2) -> None:
+        self.hidden_size, self.num_layers = hidden_size, num_layers
         super().__init__(space, seed, learning_rate=learning_rate, baseline_momentum=baseline_momentum)
 
     def _make_policy(self) -> Any:
         if isinstance(self.seed, int):
-            torch_seed = derive_seed(self.seed, "reinforce-lstm")
+            weight_seed = derive_seed(self.seed, "reinforce-lstm")
         else:
-            torch_seed = int(self.rng.integers(2**62))
+            weight_seed = int(self.rng.integers(2**62))
         return LSTMPolicy(self.sizes, learning_rate=self.learning_rate, hidden_size=self.hidden_size,
-                          num_layers=self.num_layers, seed=torch_seed, threads=self.threads)
+                          num_layers=self.num_layers, seed=weight_seed)

@@ -299,8 +299,8 @@ def reinforce_lab(policy: str = "reinforce", learning_rate: float = 0.05, trials
                   data_dir: str | os.PathLike | None = None) -> ReinforceLab:
     """A widget to run REINFORCE on the NAS-Bench-201 table with a chosen policy and learning rate.
 
-    Each change re-runs ``trace_reinforce`` (about a second for the categorical
-    policy; the LSTM controller takes several).
+    Each change re-runs ``trace_reinforce`` (well under a second for the
+    categorical policy, a few seconds for the LSTM controller).
 
     Example:
         >>> lab = reinforce_lab(trials=20, runs=1)
