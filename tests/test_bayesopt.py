@@ -147,13 +147,6 @@ def test_ucb_and_thompson_sampling_search_too(space, table):
         assert len(history) == 40 and history.best().score > 80.0
 
 
-def test_beats_random_search_on_the_nb201_table(space, table):
-    seeds = range(8)
-    bo = best_scores("bo", space, table, seeds)
-    random = best_scores("random", space, table, seeds)
-    assert bo.mean() > random.mean() + 0.3
-
-
 def test_local_bo_finds_the_best_cell_of_the_12_epoch_signal_most_of_the_time(space, table):
     top = max(space, key=lambda arch: table.estimate(arch).score)
     found = best_scores("bo-local", space, table, range(10))

@@ -132,13 +132,3 @@ def test_works_on_a_chain_space():
         space.validate(candidate.arch)
         ga.tell(complete(number, candidate, float(len(space.to_str(candidate.arch)))))
     assert ga.generation >= 3
-
-
-def test_beats_random_search_on_the_nb201_table(space):
-    table = nm.ESTIMATORS.create("nb201", dataset="cifar10", epochs=12)
-    best = {"evolution": [], "random": []}
-    for seed in range(20):
-        for name in best:
-            history = nm.run(nm.STRATEGIES.create(name, space=space, seed=seed), table, nm.Budget(cost=12_000))
-            best[name].append(history.best(max_cost=12_000).score)
-    assert np.mean(best["evolution"]) > np.mean(best["random"]) + 0.3

@@ -118,13 +118,3 @@ def test_works_on_a_chain_space():
         candidate = step(ls, number, score)
         space.validate(candidate.arch)
     assert ls.centres
-
-
-def test_beats_random_search_on_the_nb201_table(space):
-    table = nm.ESTIMATORS.create("nb201", dataset="cifar10", epochs=12)
-    best = {"ls": [], "random": []}
-    for seed in range(20):
-        for name in best:
-            history = nm.run(nm.STRATEGIES.create(name, space=space, seed=seed), table, nm.Budget(cost=12_000))
-            best[name].append(history.best(max_cost=12_000).score)
-    assert np.mean(best["ls"]) > np.mean(best["random"]) + 0.3

@@ -111,13 +111,3 @@ def test_works_on_a_chain_space():
         space.validate(candidate.arch)
         rea.tell(complete(number, candidate, float(len(space.to_str(candidate.arch)))))
     assert len(rea.population) == 4
-
-
-def test_beats_random_search_on_the_nb201_table(space):
-    estimator = nm.ESTIMATORS.create("nb201", dataset="cifar10")
-    best = {"rea": [], "random": []}
-    for seed in range(12):
-        for name in best:
-            history = nm.run(nm.STRATEGIES.create(name, space=space, seed=seed), estimator, nm.Budget(trials=150))
-            best[name].append(history.best().score)
-    assert np.mean(best["rea"]) > np.mean(best["random"]) + 0.3
