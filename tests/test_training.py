@@ -193,3 +193,14 @@ def test_one_dimensional_user_tensors(space):
     task = nm.TASKS.create("tensors", x=x, y=y, seed=0)
     m = TrainingEstimator(task, space, epochs=3, batch_size=16, threads=1).estimate(space.sample(nm.default_rng(0)))
     assert m.metrics["flops"] > 0 and 0 <= m.score <= 1 and math.isfinite(m.metrics["val_loss"])
+
+
+def test_loss_objective_scores_minus_the_validation_loss(digits, space, arch):
+    config = TrainingConfig(epochs=1, threads=1, batch_size=64)
+    by_accuracy = TrainingEstimator(digits, space, config).estimate(arch)
+    by_loss = TrainingEstimator(digits, space, config, objective="loss").estimate(arch)
+    assert by_accuracy.metrics == by_loss.metrics  # the same training, scored two ways
+    assert by_accuracy.score == by_loss.metrics["val_accuracy"]
+    assert by_loss.score == -by_loss.metrics["val_loss"]
+    with pytest.raises(ValueError, match="unknown objective 'f1'; valid choices: accuracy, loss"):
+        TrainingEstimator(digits, space, config, objective="f1")

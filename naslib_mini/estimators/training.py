@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("cosine", "onecycle", "constant")
+#: What a trial's score is: validation accuracy, or the negative validation
+#: cross-entropy (finer-grained once accuracy saturates: 800 validation samples
+#: at 99.5% hold four errors, and accuracy ties where loss does not).
+OBJECTIVES = ("accuracy", "loss")
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,7 @@ def resolve(task: Task | str, space: SearchSpace | str, config: TrainingConfig |
 
 @ESTIMATORS.register("training", aliases=("train",))
 class TrainingEstimator(Estimator):
-    """Trains each candidate on the training split and scores validation accuracy.
+    """Trains each candidate on the training split and scores it on the validation split.
 
     Weights and data order are seeded from ``config.seed`` and the architecture's
     string, so a repeat gives identical metrics on the CPU with the same thread
@@ -234,6 +238,8 @@ class TrainingEstimator(Estimator):
         space: The search space (or its name) the architectures come from.
         config: How to train; ``TrainingConfig()`` by default.
         task_seed: Split seed used when ``task`` is a name.
+        objective: The score: ``"accuracy"`` (validation accuracy, default) or
+            ``"loss"`` (minus the validation cross-entropy); both are in the metrics.
         **overrides: ``TrainingConfig`` fields to change (``epochs=3``), handy from
             the CLI or a notebook's parameters.
 
@@ -249,12 +255,15 @@ class TrainingEstimator(Estimator):
     name = "training"
 
     def __init__(self, task: Task | str, space: SearchSpace | str, config: TrainingConfig | None = None,
-                 *, task_seed: int = 0, **overrides: Any) -> None:
+                 *, task_seed: int = 0, objective: str = "accuracy", **overrides: Any) -> None:
+        if objective not in OBJECTIVES:
+            raise ValueError(f"unknown objective {objective!r}; valid choices: {', '.join(OBJECTIVES)}")
+        self.objective = objective
         self.task, self.space, self.config = resolve(task, space, config, task_seed, overrides)
         self._sizes: dict[Hashable, tuple[int, int]] = {}
 
     def estimate(self, arch: Hashable, budget: float | None = None) -> Measurement:
-        """Train ``arch`` for ``budget`` epochs (``config.epochs`` if ``None``); score = val accuracy.
+        """Train ``arch`` for ``budget`` epochs (``config.epochs`` if ``None``) and score it (``objective``).
 
         Raises:
             CandidateFailed: The loss became NaN or infinite, or training ran past
@@ -286,7 +295,8 @@ class TrainingEstimator(Estimator):
         log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, epochs, seconds)
         metrics = {"val_accuracy": val_accuracy, "val_loss": val_loss, "train_loss": train_loss,
                    "params": float(params), "flops": float(flops), "epochs": float(epochs)}
-        return Measurement(score=val_accuracy, cost=seconds, metrics=metrics)
+        score = val_accuracy if self.objective == "accuracy" else -val_loss
+        return Measurement(score=score, cost=seconds, metrics=metrics)
 
     def __repr__(self) -> str:
         return (f"TrainingEstimator(task={self.task.spec.name!r}, space={self.space.name!r}, "
