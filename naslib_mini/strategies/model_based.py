@@ -175,6 +175,7 @@ class SurrogateSearch(Strategy):
         self._best_target = 0.0
         self._batch: list[Hashable] = []
         self._features: dict[Hashable, np.ndarray] = {}
+        self._archive_features = np.zeros((0, 0))  # rows: encodings of archive.archs, grown as results arrive
 
     @abc.abstractmethod
     def new_surrogate(self) -> Surrogate:
@@ -189,6 +190,15 @@ class SurrogateSearch(Strategy):
                 row = self._features[arch] = np.asarray(self.space.encode(arch, self.encoding), dtype=float)
             rows.append(row)
         return np.stack(rows)
+
+    def evaluated_features(self) -> np.ndarray:
+        """The encodings of every evaluated architecture (``archive.archs``), one row each;
+        only the rows of new results are encoded."""
+        done = len(self._archive_features)
+        if done < len(self.archive):
+            new = self.features(self.archive.archs[done:])
+            self._archive_features = new if done == 0 else np.concatenate([self._archive_features, new])
+        return self._archive_features
 
     def ask(self) -> Candidate:
         if len(self.archive) >= self.num_init:
@@ -210,7 +220,7 @@ class SurrogateSearch(Strategy):
         with single_threaded():
             if self.model_ is None or len(self.archive) > self._fitted_on:
                 targets = transform_targets(np.asarray(self.archive.scores), self.targets)
-                self.model_ = self.new_surrogate().fit(self.features(self.archive.archs), targets)
+                self.model_ = self.new_surrogate().fit(self.evaluated_features(), targets)
                 self._fitted_on, self._best_target = len(self.archive), float(targets.max())
             pool = self.optimizer.candidates(self.archive, self.rng)
             if not pool:
