@@ -128,6 +128,25 @@ def grid_vs_random(path: Path) -> None:
     plt.close(fig)
 
 
+def pipeline(ax, steps: list[tuple[str, str]]) -> list[float]:
+    """Boxes left to right joined by arrows; returns the boxes' x centres."""
+    xs = [1.2 + 2.75 * i for i in range(len(steps))]
+    for x, (text, colour) in zip(xs, steps):
+        box(ax, x, 1.0, text, colour, width=2.3, height=1.2, fontsize=10)
+    for left, right in zip(xs, xs[1:]):
+        arrow(ax, (left + 1.2, 1.0), (right - 1.2, 1.0))
+    return xs
+
+
+def save_diagram(fig, ax, path: Path, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """Frame a box-and-arrow diagram, write it and close the figure."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.axis("off")
+    fig.savefig(path, dpi=90, bbox_inches="tight")
+    plt.close(fig)
+
+
 def nb201_protocol(path: Path) -> None:
     """The NAS-Bench-201 search protocol (Dong & Yang 2020), one run from left to right."""
     fig, ax = plt.subplots(figsize=(12, 2.6))
@@ -136,18 +155,10 @@ def nb201_protocol(path: Path) -> None:
              ("stop at 12,000 s;\ndrop the query\nthat overruns", COLOURS["history"]),
              ("incumbent: best\nvalidation signal", COLOURS["history"]),
              ("report its\nc10_test_200", COLOURS["space"])]
-    xs = [1.2 + 2.75 * i for i in range(len(steps))]
-    for x, (text, colour) in zip(xs, steps):
-        box(ax, x, 1.0, text, colour, width=2.3, height=1.2, fontsize=10)
-    for left, right in zip(xs, xs[1:]):
-        arrow(ax, (left + 1.2, 1.0), (right - 1.2, 1.0))
+    xs = pipeline(ax, steps)
     arrow(ax, (xs[1], 0.35), (xs[0], 0.35), "tell: score", rad=-0.35, offset=(0, -0.75))
     ax.text(xs[-1], -0.15, "x 500 runs: mean ± std", ha="center", fontsize=10, style="italic")
-    ax.set_xlim(-0.1, xs[-1] + 1.3)
-    ax.set_ylim(-0.5, 1.8)
-    ax.axis("off")
-    fig.savefig(path, dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    save_diagram(fig, ax, path, (-0.1, xs[-1] + 1.3), (-0.5, 1.8))
 
 
 def evolution_cycle(path: Path) -> None:
@@ -158,19 +169,11 @@ def evolution_cycle(path: Path) -> None:
              ("crossover:\nparts from\nboth parents", COLOURS["strategy"]),
              ("mutation:\nchange one\ndecision", COLOURS["strategy"]),
              ("evaluate\nthe child", COLOURS["estimator"])]
-    xs = [1.2 + 2.75 * i for i in range(len(steps))]
-    for x, (text, colour) in zip(xs, steps):
-        box(ax, x, 1.0, text, colour, width=2.3, height=1.2, fontsize=10)
-    for left, right in zip(xs, xs[1:]):
-        arrow(ax, (left + 1.2, 1.0), (right - 1.2, 1.0))
+    xs = pipeline(ax, steps)
     arrow(ax, (xs[-1], 0.35), (xs[0], 0.35),
           "next generation: the elite survive, children replace the rest (aging: the oldest dies)",
           rad=-0.12, offset=(0, -0.75))
-    ax.set_xlim(-0.1, xs[-1] + 1.3)
-    ax.set_ylim(-0.6, 1.8)
-    ax.axis("off")
-    fig.savefig(path, dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    save_diagram(fig, ax, path, (-0.1, xs[-1] + 1.3), (-0.6, 1.8))
 
 
 def bayes_opt_1d(path: Path) -> None:
@@ -227,11 +230,7 @@ def reinforce_loop(path: Path) -> None:
     arrow(ax, (6.2, 1.0), (7.4, 1.0), "train / look up", offset=(0, 0.08))
     arrow(ax, (8.7, 0.35), (1.3, 0.35), "θ ← θ + lr · (R − b) · ∇ log p(a | θ);   b ← 0.9 b + 0.1 R",
           rad=-0.15, offset=(0, -0.8))
-    ax.set_xlim(-0.1, 10.2)
-    ax.set_ylim(-0.8, 1.8)
-    ax.axis("off")
-    fig.savefig(path, dpi=90, bbox_inches="tight")
-    plt.close(fig)
+    save_diagram(fig, ax, path, (-0.1, 10.2), (-0.8, 1.8))
 
 
 def successive_halving(path: Path) -> None:
