@@ -24,7 +24,21 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["CategoricalKDE", "TPEModel"]
+__all__ = ["CategoricalKDE", "TPEModel", "observations"]
+
+
+def observations(x, y, decisions: int) -> tuple[np.ndarray, np.ndarray]:
+    """Decision vectors ``x`` as an integer ``(n, decisions)`` array and their scores ``y`` as floats.
+
+    Example:
+        >>> observations([[0, 1], [2, 0]], [0.5, 1], 2)[1].tolist()
+        [0.5, 1.0]
+    """
+    x = np.asarray(x, dtype=int).reshape(-1, decisions)
+    y = np.asarray(y, dtype=float)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} rows but y has {len(y)} values")
+    return x, y
 
 
 class CategoricalKDE:
@@ -128,10 +142,7 @@ class TPEModel:
         With fewer than ``required`` observations the model stays unfitted
         (``fitted`` is False) and ``propose`` returns ``None``.
         """
-        x = np.asarray(x, dtype=int).reshape(-1, len(self.sizes))
-        y = np.asarray(y, dtype=float)
-        if len(x) != len(y):
-            raise ValueError(f"x has {len(x)} rows but y has {len(y)} values")
+        x, y = observations(x, y, len(self.sizes))
         if len(x) < self.required:
             self.good_ = self.bad_ = None
             return self

@@ -33,6 +33,8 @@ from typing import Sequence
 
 import numpy as np
 
+from naslib_mini.strategies.tpe import observations
+
 __all__ = ["ReferenceTPEModel"]
 
 
@@ -95,10 +97,7 @@ class ReferenceTPEModel:
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> "ReferenceTPEModel":
         """Fit ``l`` to the best and ``g`` to the other observations (higher ``y`` is better)."""
-        x = np.asarray(x, dtype=int).reshape(-1, len(self.sizes))
-        y = np.asarray(y, dtype=float)
-        if len(x) != len(y):
-            raise ValueError(f"x has {len(x)} rows but y has {len(y)} values")
+        x, y = observations(x, y, len(self.sizes))
         if len(x) < self.required:
             self.good_ = self.bad_ = None
             return self
