@@ -8,16 +8,6 @@ import naslib_mini as nm
 from naslib_mini.strategies.bananas import Bananas, MLPEnsemble
 
 
-@pytest.fixture(scope="module")
-def space():
-    return nm.SPACES.create("nb201")
-
-
-@pytest.fixture(scope="module")
-def table():
-    return nm.ESTIMATORS.create("nb201", dataset="cifar10", epochs=12)
-
-
 def toy_data(n=60, d=10, seed=0):
     rng = np.random.default_rng(seed)
     X = (rng.random((n, d)) < 0.4).astype(float)
@@ -76,17 +66,17 @@ def test_bad_ensemble_arguments_are_named(kwargs, word):
         MLPEnsemble(**kwargs)
 
 
-def test_registered_with_defaults(space):
-    b = nm.STRATEGIES.create("bananas", space=space)
+def test_registered_with_defaults(nb201_space):
+    b = nm.STRATEGIES.create("bananas", space=nb201_space)
     assert isinstance(b, Bananas)
     assert (b.acquisition, b.encoding, b.num_members, b.refit_every, b.num_init) == ("its", "path", 5, 10, 10)
     with pytest.raises(ValueError, match="num_members"):
-        Bananas(space, num_members=1)
+        Bananas(nb201_space, num_members=1)
     with pytest.raises(ValueError, match="'pi'.*ei, ucb, its"):
-        Bananas(space, acquisition="pi")
+        Bananas(nb201_space, acquisition="pi")
 
 
-def test_proposes_a_batch_per_fit_and_never_repeats(space, table):
+def test_proposes_a_batch_per_fit_and_never_repeats(nb201_space, nb201_table):
     fits = []
 
     class Counting(Bananas):
@@ -94,8 +84,8 @@ def test_proposes_a_batch_per_fit_and_never_repeats(space, table):
             fits.append(len(self.archive))
             return super().new_surrogate()
 
-    history = nm.run(Counting(space, seed=0, refit_every=5), table, nm.Budget(trials=40))
+    history = nm.run(Counting(nb201_space, seed=0, refit_every=5), nb201_table, nm.Budget(trials=40))
     assert fits == [10, 15, 20, 25, 30, 35]
-    keys = [space.canonical(t.arch) for t in history]
+    keys = [nb201_space.canonical(t.arch) for t in history]
     assert len(set(keys)) == len(keys) == 40
     assert [t.candidate.info["role"] for t in history][9:11] == ["random", "model"]

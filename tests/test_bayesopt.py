@@ -11,16 +11,6 @@ from naslib_mini.strategies.bayesopt import BayesianOptimization, GaussianProces
 from naslib_mini.strategies.model_based import transform_targets
 
 
-@pytest.fixture(scope="module")
-def space():
-    return nm.SPACES.create("nb201")
-
-
-@pytest.fixture(scope="module")
-def table():
-    return nm.ESTIMATORS.create("nb201", dataset="cifar10", epochs=12)
-
-
 def complete(number, candidate, score):
     return nm.Trial(number, candidate, nm.TrialState.COMPLETE, nm.Measurement(float(score), 1.0), cost=1.0)
 
@@ -83,11 +73,11 @@ def test_gp_arguments_are_validated():
 
 
 # -- the strategy ----------------------------------------------------------------------
-def test_registered_with_defaults(space):
-    bo = nm.STRATEGIES.create("bo", space=space)
+def test_registered_with_defaults(nb201_space):
+    bo = nm.STRATEGIES.create("bo", space=nb201_space)
     assert isinstance(bo, BayesianOptimization)
     assert (bo.acquisition, bo.encoding, bo.targets, bo.num_init, bo.refit_every) == ("ei", "path", "rank", 10, 10)
-    local = nm.STRATEGIES.create("bo-local", space=space)
+    local = nm.STRATEGIES.create("bo-local", space=nb201_space)
     assert isinstance(local, LocalBayesianOptimization)
     assert (local.num_init, local.optimizer.neighbours, local.optimizer.num_parents, local.optimizer.num_random) \
         == (30, True, 1, 0)
@@ -98,12 +88,12 @@ def test_registered_with_defaults(space):
     ({"encoding": "adjacency"}, "'adjacency'.*onehot, path"), ({"num_init": 0}, "num_init"),
     ({"refit_every": 0}, "refit_every"), ({"targets": "log"}, "'log'.*rank, score"),
     ({"tune_every": 0}, "tune_every"), ({"kappa": -1.0}, "kappa")])
-def test_bad_hyperparameters_are_named(space, kwargs, words):
+def test_bad_hyperparameters_are_named(nb201_space, kwargs, words):
     with pytest.raises(ValueError, match=words):
-        BayesianOptimization(space, **kwargs)
+        BayesianOptimization(nb201_space, **kwargs)
 
 
-def test_random_design_first_then_one_fit_per_refit_every_results(space, table):
+def test_random_design_first_then_one_fit_per_refit_every_results(nb201_space, nb201_table):
     fits = []
 
     class Counting(BayesianOptimization):
@@ -111,18 +101,18 @@ def test_random_design_first_then_one_fit_per_refit_every_results(space, table):
             fits.append(len(self.archive))
             return super().new_surrogate()
 
-    bo = Counting(space, seed=0, num_init=6, refit_every=4)
+    bo = Counting(nb201_space, seed=0, num_init=6, refit_every=4)
     for number in range(30):
         candidate = bo.ask()
         assert candidate.info["role"] == ("random" if number < 6 else "model")
-        m = table.estimate(candidate.arch)
+        m = nb201_table.estimate(candidate.arch)
         bo.tell(nm.Trial(number, candidate, nm.TrialState.COMPLETE, m, cost=m.cost))
     assert fits == [6, 10, 14, 18, 22, 26]
 
 
-def test_model_proposes_the_maximiser_of_the_acquisition_over_the_pool(space):
+def test_model_proposes_the_maximiser_of_the_acquisition_over_the_pool(nb201_space):
     def started(seed):
-        bo = BayesianOptimization(space, seed=seed, num_init=8, refit_every=1, acquisition="ucb", kappa=0.0)
+        bo = BayesianOptimization(nb201_space, seed=seed, num_init=8, refit_every=1, acquisition="ucb", kappa=0.0)
         for number in range(8):
             bo.tell(complete(number, bo.ask(), number))
         return bo
@@ -135,19 +125,20 @@ def test_model_proposes_the_maximiser_of_the_acquisition_over_the_pool(space):
     assert proposed == pool[int(np.argmax(mean))]
 
 
-def test_never_proposes_an_isomorphic_repeat(space, table):
-    history = nm.run(nm.STRATEGIES.create("bo-local", space=space, seed=3), table, nm.Budget(trials=80))
-    keys = [space.canonical(t.arch) for t in history]
+def test_never_proposes_an_isomorphic_repeat(nb201_space, nb201_table):
+    history = nm.run(nm.STRATEGIES.create("bo-local", space=nb201_space, seed=3), nb201_table, nm.Budget(trials=80))
+    keys = [nb201_space.canonical(t.arch) for t in history]
     assert len(set(keys)) == len(keys) == 80
 
 
-def test_ucb_and_thompson_sampling_search_too(space, table):
+def test_ucb_and_thompson_sampling_search_too(nb201_space, nb201_table):
     for acquisition in ("ucb", "its"):
-        history = nm.run(BayesianOptimization(space, seed=1, acquisition=acquisition), table, nm.Budget(trials=40))
+        strategy = BayesianOptimization(nb201_space, seed=1, acquisition=acquisition)
+        history = nm.run(strategy, nb201_table, nm.Budget(trials=40))
         assert len(history) == 40 and history.best().score > 80.0
 
 
-def test_local_bo_finds_the_best_cell_of_the_12_epoch_signal_most_of_the_time(space, table):
-    top = max(space, key=lambda arch: table.estimate(arch).score)
-    found = best_scores("bo-local", space, table, range(10))
-    assert np.mean(found == table.estimate(top).score) >= 0.6
+def test_local_bo_finds_the_best_cell_of_the_12_epoch_signal_most_of_the_time(nb201_space, nb201_table):
+    top = max(nb201_space, key=lambda arch: nb201_table.estimate(arch).score)
+    found = best_scores("bo-local", nb201_space, nb201_table, range(10))
+    assert np.mean(found == nb201_table.estimate(top).score) >= 0.6

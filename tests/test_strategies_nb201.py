@@ -14,16 +14,6 @@ import naslib_mini as nm
 SEEDS = range(8)
 
 
-@pytest.fixture(scope="module")
-def space():
-    return nm.SPACES.create("nb201")
-
-
-@pytest.fixture(scope="module")
-def table():
-    return nm.ESTIMATORS.create("nb201", dataset="cifar10", epochs=12)
-
-
 def best_signals(name, space, table) -> np.ndarray:
     """The best 12-epoch validation accuracy found within 12,000 simulated seconds, per seed."""
     return np.array([nm.run(nm.STRATEGIES.create(name, space=space, seed=seed), table, nm.Budget(cost=12_000))
@@ -31,10 +21,10 @@ def best_signals(name, space, table) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def random_search(space, table):
-    return best_signals("random", space, table)
+def random_search(nb201_space, nb201_table):
+    return best_signals("random", nb201_space, nb201_table)
 
 
 @pytest.mark.parametrize("name", ["rea", "evolution", "ls", "bo", "bo-local", "bananas"])
-def test_beats_random_search(name, space, table, random_search):
-    assert best_signals(name, space, table).mean() > random_search.mean() + 0.3
+def test_beats_random_search(name, nb201_space, nb201_table, random_search):
+    assert best_signals(name, nb201_space, nb201_table).mean() > random_search.mean() + 0.3
