@@ -90,6 +90,7 @@ SPACE = dict(
 #: 1, 2, 4, 8, 1 (35,770 parameters with the builder's stem and head).
 BASELINE = ("conv3x3-48-s1-skip|dilconv3x3-48-s1-skip|dil4conv3x3-48-s1-skip|"
             "dil8conv3x3-48-s1-skip|conv3x3-48-s1-skip")
+BASELINE_WIDTH = 48
 
 #: Test accuracies reported in the MNIST-1D paper (Greydanus & Kobak 2024).
 PAPER = {"logistic_regression": 0.32, "mlp": 0.68, "cnn": 0.94, "gru": 0.91, "human_expert": 0.96}
@@ -208,6 +209,17 @@ def print_table(report: dict) -> None:
     print(f"target (mean >= {TARGET:.3f} and >= baseline): {'met' if report['target']['met'] else 'NOT met'}")
 
 
+def widths(text: str) -> tuple[int, ...]:
+    """``--channels``: comma-separated positive layer widths, e.g. ``32,48,64``."""
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected comma-separated positive widths such as 32,48,64, got {text!r}")
+    return values
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, help=f"search trials (default {FULL['trials']})")
@@ -222,6 +234,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                                     f"(default {FULL['configs']})")
     parser.add_argument("--objective", default="loss", choices=("loss", "accuracy"),
                         help="what the search ranks by on the validation split (default loss)")
+    parser.add_argument("--channels", type=widths,
+                        default=SPACE["channels"], help="comma-separated layer widths the space chooses from "
+                                                        f"(default {','.join(map(str, SPACE['channels']))})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split, the search and the first run")
     parser.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     parser.add_argument("--journal", help="JSON-lines journal of the search; an existing one is resumed")
@@ -239,6 +254,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("search_epochs", "final_epochs"):
         if not getattr(args, name) > 0:
             parser.error(f"--{name.replace('_', '-')} must be positive, got {getattr(args, name)}")
+    if BASELINE_WIDTH not in args.channels:
+        parser.error(f"--channels must include {BASELINE_WIDTH}, the baseline's width (it is an architecture "
+                     f"of the space), got {','.join(map(str, args.channels))}")
     if args.strategy not in nm.STRATEGIES.names():
         parser.error(f"unknown strategy {args.strategy!r}; valid choices: {', '.join(sorted(nm.STRATEGIES.names()))}")
     if args.out is None:
@@ -251,7 +269,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     started, load_start = time.perf_counter(), os.getloadavg()
     task = nm.TASKS.create("mnist1d", seed=args.seed)
-    space = ChainSpace(**SPACE)
+    space_settings = {**SPACE, "channels": args.channels}
+    space = ChainSpace(**space_settings)
     baseline = space.from_str(BASELINE)
     print(f"MNIST-1D: {len(task.x_train)} train / {len(task.x_val)} val / {len(task.x_test)} test; "
           f"space of {space.size():,} architectures; {args.threads} threads", flush=True)
@@ -307,7 +326,7 @@ def main(argv: list[str] | None = None) -> dict:
                    "finalists": finalists,
                    "best_search_val_accuracy": max(t.measurement.metrics["val_accuracy"]
                                                    for t in history.completed()),
-                   "space": {k: list(v) if isinstance(v, tuple) else v for k, v in SPACE.items()},
+                   "space": {k: list(v) if isinstance(v, tuple) else v for k, v in space_settings.items()},
                    "space_size": space.size()},
         "runs": args.runs, "seed": args.seed, "threads": args.threads,
         "seconds": {"search": round(search_seconds, 1), "finalists": round(select_seconds, 1),
