@@ -81,16 +81,22 @@ def measure_latency(model: nn.Module, input_shape: tuple[int, ...], *, batch_siz
     """Median milliseconds of one forward pass measured on this machine.
 
     Latency depends on the machine and its load; record it as a measurement, never
-    compare it across machines.
+    compare it across machines. On a GPU each pass is timed up to the end of its
+    kernels (CUDA runs them asynchronously, so the call alone returns early).
     """
     was_training = model.training
     model.eval()
     x = torch.zeros(batch_size, *input_shape, device=device)
+    on_gpu = torch.device(device).type == "cuda"
     times = []
     with torch.no_grad():
         for i in range(warmup + repeats):
+            if on_gpu:
+                torch.cuda.synchronize(device)
             start = time.perf_counter()
             model(x)
+            if on_gpu:
+                torch.cuda.synchronize(device)
             if i >= warmup:
                 times.append(time.perf_counter() - start)
     model.train(was_training)
