@@ -31,8 +31,17 @@ the three finalists had 99.50-99.62% on the 800 validation signals, a difference
 signal, and the winner had the worst validation loss of the three. At this accuracy the
 loss is the finer measurement, so it is the default objective. With it the same 27
 architectures gave a winner at 99.53% (0.996, 0.993, 0.997) against the baseline's 99.57%
-(0.994, 0.997, 0.996): one test signal short out of 3,000, so the target (at least 99.0%
-and not below the baseline) is still not met.
+(0.994, 0.997, 0.996). A first rung of 81 (``--configs 81 --trials 117``: 81 for 6.7
+epochs, 27 for 20, 9 for 60; 88.5 minutes) picked a wider relative of that winner at 99.53%
+(0.995, 0.995, 0.996); widths of 48-96 (``--channels 48,64,96``) a 174k-parameter one that
+tested 0.993 and 0.995 in its first two runs (stopped there: the third would have needed
+99.9%). Both complete searches are one test signal out of 3,000 short of the baseline, so
+the target (at least 99.0% and not below the baseline) is not met. On the search's own
+measurement the searched networks are clearly better: the baseline trained like a finalist
+(the JSON's ``baseline_validation``) scores 99.0% and validation loss 0.160 against the
+finalists' 99.1-99.75% and 0.124-0.140. Our reading, not tested further: with 3,200
+training signals the extra capacity shows, with 4,000 the small baseline catches up to
+what the 1,000 test signals can resolve; and the recipe was tuned on the baseline.
 
 The recipe (``recipe``) was tuned on the validation split only (train on 3,200
 signals, score the other 800), for the baseline and two hand-designed variants of it:
@@ -43,8 +52,9 @@ the one consistent gain (+0.16 points on average) and lr 3e-3 with batch 128 the
 cell (99.44% over four runs). The search is honest: its architectures are random, and the
 baseline is neither seeded into it nor used to pick the winner.
 
-Budget: 27 x 6.7 + 9 x 20 + 3 x 60 = 540 epochs of search, then 3 runs of 60 epochs for
-each of the two final networks. A 60-epoch run of the baseline takes about 53 seconds on two
+Budget: 27 x 6.7 + 9 x 20 + 3 x 60 = 540 epochs of search (1,620 with ``--configs 81``), then
+one 60-epoch training of the baseline on the training split and 3 runs of 60 epochs for each
+of the two final networks. A 60-epoch run of the baseline takes about 53 seconds on two
 otherwise idle cores (``--threads 2``). On a loaded machine use ``--threads 1``: two threads
 on two busy cores can run ten times slower. Timings on a shared machine are noisy; the JSON
 records the load average and the threads.
@@ -188,21 +198,31 @@ def final_runs(task: nm.Task, space: ChainSpace, archs: dict, args: argparse.Nam
     return results
 
 
+def on_validation(task: nm.Task, space: ChainSpace, arch, args: argparse.Namespace) -> dict:
+    """``arch`` trained exactly like a finalist of the last rung (the full recipe on the training
+    split, seed ``args.seed``), scored on the validation split: the search's own measurement."""
+    estimator = nm.TrainingEstimator(task, space, recipe(args.final_epochs, args.threads, args.seed),
+                                     objective=args.objective)
+    metrics = estimator.estimate(arch, budget=args.final_epochs).metrics
+    return {"val_accuracy": metrics["val_accuracy"], "val_loss": metrics["val_loss"]}
+
+
 def summary(results: list) -> dict:
-    accuracies = [r.test_accuracy for r in results]
+    accuracies, losses = [r.test_accuracy for r in results], [r.test_loss for r in results]
     return {"test_accuracies": accuracies, "test_accuracy_mean": statistics.fmean(accuracies),
             "test_accuracy_std": statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0,
+            "test_losses": losses, "test_loss_mean": statistics.fmean(losses),
             "params": results[0].params, "flops": results[0].flops,
             "train_seconds": [round(r.seconds, 1) for r in results]}
 
 
 def print_table(report: dict) -> None:
     """The results table: both networks' test accuracies next to the paper's baselines."""
-    print(f"\n{'network':26s} {'params':>8s} {'test mean':>9s} {'std':>7s}  runs")
+    print(f"\n{'network':26s} {'params':>8s} {'test mean':>9s} {'std':>7s} {'loss':>7s}  runs")
     for name, prefix in (("searched", ""), ("baseline (hand-designed)", "baseline_")):
         runs = " ".join(f"{a:.3f}" for a in report[f"{prefix}test_accuracies"])
         print(f"{name:26s} {report[f'{prefix}params']:8d} {report[f'{prefix}test_accuracy_mean']:9.4f} "
-              f"{report[f'{prefix}test_accuracy_std']:7.4f}  {runs}")
+              f"{report[f'{prefix}test_accuracy_std']:7.4f} {report[f'{prefix}test_loss_mean']:7.4f}  {runs}")
     for name, accuracy in PAPER.items():
         print(f"{'paper: ' + name.replace('_', ' '):26s} {'':8s} {accuracy:9.2f}")
     print(f"searched: {report['arch']}\nbaseline: {report['baseline_arch']}")
@@ -228,7 +248,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                                            f"(default {FULL['final_epochs']})")
     parser.add_argument("--runs", type=int, help=f"final trainings of each network (default {FULL['runs']})")
     parser.add_argument("--finalists", type=int, help=f"search candidates retrained with the full recipe "
-                                                      f"(default {FULL['finalists']})")
+                                                      f"(default {FULL['finalists']}; multi-fidelity "
+                                                      "strategies use their last rung instead)")
     parser.add_argument("--strategy", default="sh", help="search strategy name (default sh)")
     parser.add_argument("--configs", type=int, help=f"architectures in the first rung of successive halving "
                                                     f"(default {FULL['configs']})")
@@ -284,8 +305,10 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit("every search trial failed; see the errors above")
 
     mark = time.perf_counter()
-    full = top_candidates(history, args.finalists, args.final_epochs) if uses_budget(args.strategy) else []
-    if full:  # the last rung trained them with the full recipe on the training split already
+    # A multi-fidelity search trained its last rung with the full recipe on the training split
+    # already: every architecture of that rung is a finalist, ranked by its search score.
+    full = top_candidates(history, len(history), args.final_epochs) if uses_budget(args.strategy) else []
+    if full:
         winner = full[0]
         finalists = [{"arch": space.to_str(t.arch), "val_accuracy": t.measurement.metrics["val_accuracy"],
                       "val_loss": t.measurement.metrics["val_loss"],
@@ -295,6 +318,9 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"finalists: the {args.finalists} best retrained for {args.final_epochs:g} epochs on the "
               "training split", flush=True)
         winner, finalists = select(task, space, top_candidates(history, args.finalists), args)
+    baseline_validation = on_validation(task, space, baseline, args)
+    print(f"baseline trained like a finalist: val acc {baseline_validation['val_accuracy']:.4f} "
+          f"loss {baseline_validation['val_loss']:.4f}", flush=True)
     select_seconds = time.perf_counter() - mark
 
     print(f"final: {args.runs} runs of {args.final_epochs:g} epochs on train + validation", flush=True)
@@ -310,10 +336,13 @@ def main(argv: list[str] | None = None) -> dict:
         "arch": space.to_str(winner.arch), "params": searched["params"], "flops": searched["flops"],
         "test_accuracies": searched["test_accuracies"], "test_accuracy_mean": searched["test_accuracy_mean"],
         "test_accuracy_std": searched["test_accuracy_std"],
+        "test_losses": searched["test_losses"], "test_loss_mean": searched["test_loss_mean"],
         "baseline_arch": BASELINE, "baseline_params": base["params"], "baseline_flops": base["flops"],
         "baseline_test_accuracies": base["test_accuracies"],
         "baseline_test_accuracy_mean": base["test_accuracy_mean"],
         "baseline_test_accuracy_std": base["test_accuracy_std"],
+        "baseline_test_losses": base["test_losses"], "baseline_test_loss_mean": base["test_loss_mean"],
+        "baseline_validation": baseline_validation,
         "target": {"min_test_accuracy_mean": TARGET, "not_below_baseline": True,
                    "met": searched["test_accuracy_mean"] >= max(TARGET, base["test_accuracy_mean"])},
         "recipe": {k: v for k, v in dataclasses.asdict(recipe(args.final_epochs, args.threads, args.seed)).items()
@@ -322,6 +351,7 @@ def main(argv: list[str] | None = None) -> dict:
                    "trials": len(history),
                    "completed": len(history.completed()),
                    "epochs_trained": round(sum(t.candidate.budget or args.search_epochs for t in history), 1),
+                   "trial_seconds": round(sum(t.cost for t in history), 1),
                    "search_epochs": None if uses_budget(args.strategy) else args.search_epochs,
                    "finalists": finalists,
                    "best_search_val_accuracy": max(t.measurement.metrics["val_accuracy"]
