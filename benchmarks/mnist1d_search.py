@@ -17,8 +17,9 @@ one-cycle schedule gets about 99.5%. This script
    ``--search-epochs`` epochs, then the ``--finalists`` best retrained for 60 epochs);
 2. trains the winner and the hand-designed baseline ``BASELINE`` (itself an
    architecture of the space, built by the same builder) ``--runs`` times from scratch
-   with the same recipe on train + validation, and reports test accuracy. The test split
-   is not looked at before this step.
+   with the same recipe on train + validation, and reports test accuracy and loss. The test
+   split is not looked at before this step. The baseline is also trained once like a
+   finalist, so the JSON shows it on the search's own measurement (``baseline_validation``).
 
 The space is a design decision, as in every NAS study: a first version searched series,
 residual and dense connections with widths down to 16 and ranked 32 candidates by
