@@ -22,6 +22,11 @@ Findings from checking the scripts against the table (numbers: 500 runs here):
   paper's three figures at 0.05 (93.88 ± 0.34 / 71.64 ± 1.04 / 45.27 ± 1.12; 0.1
   gives 93.89 / 71.77 / 45.29), so ``SETTINGS`` uses 0.05: a value fitted to the
   figures, not one documented by the authors.
+* The LSTM controller (``reinforce-lstm``, not in the paper) with its default
+  learning rate 0.02 settles on a cell within the ~95 queries of a run: 93.66 ± 0.57,
+  below random search. A sweep over 500 runs each: 0.001 93.76, 0.003 93.82,
+  0.005 93.91, 0.007 93.92, 0.01 93.88, 0.02 93.66, 0.05 92.98, so ``SETTINGS``
+  uses 0.005, the low end of the plateau (fitted to this table, like REINFORCE's).
 * BOHB's fidelity. The script of the paper (``exps/algos/BOHB.py``) ignores the
   budget hpbandster passes: every configuration is queried with
   ``get_more_info(index, 'cifar10-valid', None, True)``, the *12-epoch* result
@@ -99,6 +104,7 @@ PAPER_OPTIMUM = {"cifar10": 94.37, "cifar100": 73.51, "imagenet16-120": 47.31}
 SETTINGS: dict[str, dict[str, Any]] = {
     "rea": {"population_size": 10, "sample_size": 3},
     "reinforce": {"learning_rate": 0.05, "baseline_momentum": 0.9},  # fitted, see the module docstring
+    "reinforce-lstm": {"learning_rate": 0.005},  # fitted, see the module docstring
     "bohb": {"min_budget": 12, "max_budget": 200, "eta": 3, "num_samples": 4, "random_fraction": 0.0,
              "bandwidth_factor": 3.0, "density": "hpbandster"},  # the reference model, see the module docstring
     "hyperband": {"min_budget": 12, "max_budget": 200, "eta": 3},
