@@ -125,7 +125,9 @@ class ReinforceLSTM(Reinforce):
         space: The search space.
         seed: Seed of the strategy: its generator samples, and the controller's
             initial weights derive from it.
-        learning_rate: Adam step size (0.02; see ``LSTMPolicy``).
+        learning_rate: Adam step size (0.02; see ``LSTMPolicy``). On the NAS-Bench-201
+            table's ~95 queries a run it settles too early; the reproduction uses 0.005
+            (``naslib_mini.reproduce``).
         baseline_momentum: Momentum of the reward moving average (0.9).
         hidden_size: LSTM units per layer (35, as in Zoph & Le).
         num_layers: LSTM layers (1; Zoph & Le used 2). On NAS-Bench-201 one layer
