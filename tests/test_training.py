@@ -164,6 +164,8 @@ def test_train_final_reports_test_accuracy_and_a_working_model(digits, space, ar
     with torch.no_grad():
         predicted = result.model(digits.x_test).argmax(1)
     assert (predicted == digits.y_test).float().mean().item() == pytest.approx(result.test_accuracy)
+    assert result.test_errors == tuple(torch.nonzero(predicted != digits.y_test).flatten().tolist())
+    assert result.test_errors == again.test_errors and 0 < len(result.test_errors) < len(digits.y_test)
     assert set(result.metrics()) == {"test_accuracy", "test_loss", "params", "flops", "latency_ms",
                                      "seconds", "epochs"}
 

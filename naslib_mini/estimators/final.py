@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Hashable
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from naslib_mini.estimators.training import TrainingConfig, evaluate, fit, resolve, seeded, torch_threads
+from naslib_mini.estimators.training import TrainingConfig, evaluate, fit, predict, resolve, seeded, torch_threads
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SearchSpace
@@ -35,6 +36,8 @@ class FinalResult:
         model: The trained network, in eval mode, on the training device.
         test_accuracy: Accuracy on the test split, a fraction in [0, 1].
         test_loss: Mean cross-entropy on the test split.
+        test_errors: Indices of the test examples the network misclassifies, ascending
+            (what a paired comparison of two networks needs: ``naslib_mini.comparison``).
         val_accuracy: Validation accuracy when the validation split was kept out
             (``merge_validation=False``); ``None`` when it was trained on.
         params: Trainable parameters.
@@ -47,6 +50,7 @@ class FinalResult:
     model: nn.Module
     test_accuracy: float
     test_loss: float
+    test_errors: tuple[int, ...]
     val_accuracy: float | None
     params: int
     flops: int
@@ -111,8 +115,12 @@ def train_final(task: Task | str, space: SearchSpace | str, arch: Hashable,
         model.to(device)
         fit(model, x_train.to(device), y_train.to(device), config, epochs=config.epochs,
             seed=derive_seed(config.seed, key, "final-data"), deadline=deadline)
-        test_accuracy, test_loss = evaluate(model, task.x_test.to(device), task.y_test.to(device),
-                                            config.eval_batch_size)
+        y_test = task.y_test.to(device)
+        logits = predict(model, task.x_test.to(device), config.eval_batch_size)
+        wrong = logits.argmax(1) != y_test
+        test_accuracy = (len(y_test) - int(wrong.sum())) / len(y_test)
+        test_loss = F.cross_entropy(logits, y_test).item()
+        test_errors = tuple(torch.nonzero(wrong).flatten().tolist())
         val_accuracy = None
         if not merge_validation:
             val_accuracy, _ = evaluate(model, task.x_val.to(device), task.y_val.to(device),
@@ -120,5 +128,5 @@ def train_final(task: Task | str, space: SearchSpace | str, arch: Hashable,
         latency = measure_latency(model, task.spec.input_shape, repeats=latency_repeats, device=device)
     seconds = time.perf_counter() - started
     log.info("final training of %s: test accuracy %.4f in %.1fs", key, test_accuracy, seconds)
-    return FinalResult(model.eval(), test_accuracy, test_loss, val_accuracy, params, flops,
+    return FinalResult(model.eval(), test_accuracy, test_loss, test_errors, val_accuracy, params, flops,
                        latency, seconds, float(config.epochs))

@@ -6,7 +6,7 @@ number of epochs (the budget, so multi-fidelity methods such as Hyperband can as
 for fewer) and report validation accuracy. The training loop is deliberately
 lean (full tensors in memory, a seeded permutation per epoch, no DataLoader) so
 its overhead over a hand-written loop stays small (``benchmarks/estimator_overhead.py``).
-Also holds ``fit`` and ``evaluate``, which final training reuses. Knows nothing
+Also holds ``fit``, ``predict`` and ``evaluate``, which final training reuses. Knows nothing
 about strategies; never sees the test split.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Measurement
 
-__all__ = ["TrainingConfig", "TrainingEstimator", "evaluate", "fit", "seeded", "torch_threads"]
+__all__ = ["TrainingConfig", "TrainingEstimator", "evaluate", "fit", "predict", "seeded", "torch_threads"]
 
 log = logging.getLogger(__name__)
 
@@ -198,16 +198,17 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
 
 
 @torch.no_grad()
+def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """The logits of ``model`` (put in eval mode) on ``x``, computed ``batch_size`` rows at a time."""
+    model.eval()
+    return torch.cat([model(x[start:start + batch_size]) for start in range(0, len(x), batch_size)])
+
+
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> tuple[float, float]:
     """Accuracy (a fraction in [0, 1]) and mean cross-entropy of ``model`` on ``(x, y)``."""
-    model.eval()
-    correct, loss = 0, 0.0
-    for start in range(0, len(x), batch_size):
-        logits = model(x[start:start + batch_size])
-        target = y[start:start + batch_size]
-        loss += F.cross_entropy(logits, target, reduction="sum").item()
-        correct += int((logits.argmax(1) == target).sum())
-    return correct / len(x), loss / len(x)
+    logits = predict(model, x, batch_size)
+    correct = int((logits.argmax(1) == y).sum())
+    return correct / len(x), F.cross_entropy(logits, y).item()
 
 
 def resolve(task: Task | str, space: SearchSpace | str, config: TrainingConfig | None,
