@@ -25,7 +25,8 @@ DEFAULT_SMOKE = {"seed": 1}
 #: Smoke parameters per notebook file: a small budget and, where the notebook has a
 #: strategy parameter, a strategy other than its default.
 SMOKE = {
-    "00_what_is_nas.ipynb": {"seed": 1, "strategy_name": "rea", "trials": 3, "epochs": 1, "final_epochs": 1},
+    "00_what_is_nas.ipynb": {"seed": 1, "strategy_name": "rea", "trials": 3, "epochs": 1, "final_epochs": 1,
+                             "compare_runs": 2},
     "01_search_spaces.ipynb": {"seed": 1, "samples": 3, "latency_repeats": 1},
     "02_random_and_grid_search.ipynb": {"seed": 1, "strategy_name": "ls", "trials": 3, "epochs": 1},
     "03_evolutionary_search.ipynb": {"seed": 1, "strategy_name": "rea", "runs": 2, "population_size": 5,
