@@ -15,6 +15,7 @@ misclassified indices (``FinalResult.test_errors``); knows nothing about trainin
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Collection, Sequence
 
@@ -73,7 +74,7 @@ def compare_errors(errors_a: Sequence[Collection[int]], errors_b: Sequence[Colle
 
     Raises:
         ValueError: No runs, different numbers of runs, a non-positive ``examples``,
-            or an index outside ``[0, examples)``.
+            an index that is not an integer, or one outside ``[0, examples)``.
 
     Example:
         >>> c = compare_errors([{1, 2}, {2}], [{2, 3, 4}, {2, 5}], examples=100)
@@ -87,7 +88,7 @@ def compare_errors(errors_a: Sequence[Collection[int]], errors_b: Sequence[Colle
     if not errors_a or len(errors_a) != len(errors_b):
         raise ValueError(f"need the same positive number of runs for both classifiers, got "
                          f"{len(errors_a)} and {len(errors_b)}")
-    runs_a, runs_b = [set(run) for run in errors_a], [set(run) for run in errors_b]
+    runs_a, runs_b = [_indices(run) for run in errors_a], [_indices(run) for run in errors_b]
     for run in runs_a + runs_b:
         outside = sorted(i for i in run if not 0 <= i < examples)
         if outside:
@@ -98,3 +99,11 @@ def compare_errors(errors_a: Sequence[Collection[int]], errors_b: Sequence[Colle
     always = set.intersection(*runs_a, *runs_b)
     p_value = binomtest(only_a, only_a + only_b, 0.5).pvalue if only_a + only_b else 1.0
     return PairedComparison(examples, len(runs_a), only_a, only_b, both, tuple(sorted(always)), float(p_value))
+
+
+def _indices(run: Collection[int]) -> set[int]:
+    """One run's misclassified indices as a set of Python ints (NumPy and torch integers too)."""
+    try:
+        return {operator.index(i) for i in run}
+    except TypeError:
+        raise ValueError(f"error indices must be integers, got {sorted(map(repr, run))[:5]}") from None

@@ -1,5 +1,7 @@
 """Paired comparison of two classifiers (McNemar's exact test) from their misclassified examples."""
+import numpy as np
 import pytest
+import torch
 from scipy.stats import binomtest
 
 import naslib_mini as nm
@@ -35,6 +37,12 @@ def test_identical_errors_give_no_evidence():
     assert (c.only_a_right, c.only_b_right, c.both_wrong, c.p_value) == (0, 0, 2, 1.0)
 
 
+def test_numpy_and_torch_indices_are_accepted():
+    c = nm.compare_errors([np.array([1, 2])], [torch.tensor([2, 3])], examples=5)
+    assert (c.only_a_right, c.only_b_right, c.always_wrong) == (1, 1, (2,))
+    assert all(type(i) is int for i in c.always_wrong)
+
+
 def test_as_dict_is_json_ready():
     d = nm.compare_errors([{1}], [{1, 2}], examples=4).as_dict()
     assert d == {"examples": 4, "runs": 1, "only_a_right": 1, "only_b_right": 0, "both_wrong": 1,
@@ -47,6 +55,7 @@ def test_as_dict_is_json_ready():
     ([{1}], [{10}], 10, r"\[0, 10\), got \[10\]"),
     ([{-1}], [{1}], 10, r"got \[-1\]"),
     ([{0}], [{0}], 0, "examples must be a positive number"),
+    ([{0.5}], [{1}], 10, "indices must be integers, got \\['0.5'\\]"),
 ])
 def test_bad_input_names_the_value(a, b, examples, message):
     with pytest.raises(ValueError, match=message):
