@@ -10,6 +10,7 @@ Example:
 """
 from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, Estimator, FinalResult, TrainingConfig,
                                     TrainingEstimator, train_final)
+from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.comparison import PairedComparison, compare_errors
 from naslib_mini.data import data_dir, load_nb201
 from naslib_mini.estimators.tabular import TabularEstimator
@@ -29,7 +30,7 @@ from naslib_mini.types import Candidate, Measurement, Trial, TrialState
 __version__ = "0.1.0"
 
 __all__ = [
-    "reproduce_nb201", "PairedComparison", "compare_errors", "ChainArch", "ChainConfig", "ChainSpace", "Layer",
+    "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss", "ChainArch", "ChainConfig", "ChainSpace", "Layer",
     "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201",
     "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
