@@ -204,5 +204,11 @@ def test_loss_objective_scores_minus_the_validation_loss(digits, space, arch):
     assert by_accuracy.metrics == by_loss.metrics  # the same training, scored two ways
     assert by_accuracy.score == by_loss.metrics["val_accuracy"]
     assert by_loss.score == -by_loss.metrics["val_loss"]
-    with pytest.raises(ValueError, match="unknown objective 'f1'; valid choices: accuracy, loss"):
+    calibrated = TrainingEstimator(digits, space, config, objective="calibrated-loss").estimate(arch)
+    extra = {"val_loss_calibrated", "val_temperature"}
+    assert {k: v for k, v in calibrated.metrics.items() if k not in extra} == by_loss.metrics
+    assert calibrated.score == -calibrated.metrics["val_loss_calibrated"]
+    assert 0 < calibrated.metrics["val_loss_calibrated"] <= by_loss.metrics["val_loss"]
+    assert calibrated.metrics["val_temperature"] > 0
+    with pytest.raises(ValueError, match="unknown objective 'f1'; valid choices: accuracy, loss, calibrated-loss"):
         TrainingEstimator(digits, space, config, objective="f1")

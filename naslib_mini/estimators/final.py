@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Hashable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from naslib_mini.estimators.training import TrainingConfig, evaluate, fit, predict, resolve, seeded, torch_threads
+from naslib_mini.estimators.training import (TrainingConfig, accuracy_and_loss, evaluate, fit, predict, resolve,
+                                             seeded, torch_threads)
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SearchSpace
@@ -117,10 +117,8 @@ def train_final(task: Task | str, space: SearchSpace | str, arch: Hashable,
             seed=derive_seed(config.seed, key, "final-data"), deadline=deadline)
         y_test = task.y_test.to(device)
         logits = predict(model, task.x_test.to(device), config.eval_batch_size)
-        wrong = logits.argmax(1) != y_test
-        test_accuracy = (len(y_test) - int(wrong.sum())) / len(y_test)
-        test_loss = F.cross_entropy(logits, y_test).item()
-        test_errors = tuple(torch.nonzero(wrong).flatten().tolist())
+        test_accuracy, test_loss = accuracy_and_loss(logits, y_test)
+        test_errors = tuple(torch.nonzero(logits.argmax(1) != y_test).flatten().tolist())
         val_accuracy = None
         if not merge_validation:
             val_accuracy, _ = evaluate(model, task.x_val.to(device), task.y_val.to(device),

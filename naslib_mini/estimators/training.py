@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator
 from naslib_mini.networks import build_network, count_flops, count_params
 from naslib_mini.seeding import derive_seed
@@ -30,16 +31,19 @@ from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Measurement
 
-__all__ = ["TrainingConfig", "TrainingEstimator", "evaluate", "fit", "predict", "seeded", "torch_threads"]
+__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "predict", "seeded", "torch_threads"]
 
 log = logging.getLogger(__name__)
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("cosine", "onecycle", "constant")
-#: What a trial's score is: validation accuracy, or the negative validation
+#: What a trial's score is: validation accuracy, the negative validation
 #: cross-entropy (finer-grained once accuracy saturates: 800 validation samples
-#: at 99.5% hold four errors, and accuracy ties where loss does not).
-OBJECTIVES = ("accuracy", "loss")
+#: at 99.5% hold four errors, and accuracy ties where loss does not), or the
+#: negative cross-entropy at the best temperature (``naslib_mini.calibration``:
+#: the loss without its confidence part, which label smoothing makes a matter of
+#: how tightly a network fits the smoothed targets).
+OBJECTIVES = ("accuracy", "loss", "calibrated-loss")
 
 
 @dataclass(frozen=True)
@@ -204,11 +208,15 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.
     return torch.cat([model(x[start:start + batch_size]) for start in range(0, len(x), batch_size)])
 
 
+def accuracy_and_loss(logits: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """Accuracy (a fraction in [0, 1]) and mean cross-entropy of ``logits`` against classes ``y``."""
+    correct = int((logits.argmax(1) == y).sum())
+    return correct / len(y), F.cross_entropy(logits, y).item()
+
+
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> tuple[float, float]:
     """Accuracy (a fraction in [0, 1]) and mean cross-entropy of ``model`` on ``(x, y)``."""
-    logits = predict(model, x, batch_size)
-    correct = int((logits.argmax(1) == y).sum())
-    return correct / len(x), F.cross_entropy(logits, y).item()
+    return accuracy_and_loss(predict(model, x, batch_size), y)
 
 
 def resolve(task: Task | str, space: SearchSpace | str, config: TrainingConfig | None,
@@ -239,8 +247,11 @@ class TrainingEstimator(Estimator):
         space: The search space (or its name) the architectures come from.
         config: How to train; ``TrainingConfig()`` by default.
         task_seed: Split seed used when ``task`` is a name.
-        objective: The score: ``"accuracy"`` (validation accuracy, default) or
-            ``"loss"`` (minus the validation cross-entropy); both are in the metrics.
+        objective: The score: ``"accuracy"`` (validation accuracy, default),
+            ``"loss"`` (minus the validation cross-entropy; both are always in the
+            metrics) or ``"calibrated-loss"`` (minus the validation cross-entropy at
+            the best temperature, added to the metrics as ``val_loss_calibrated``
+            with ``val_temperature``).
         **overrides: ``TrainingConfig`` fields to change (``epochs=3``), handy from
             the CLI or a notebook's parameters.
 
@@ -288,15 +299,19 @@ class TrainingEstimator(Estimator):
             task = self.task
             train_loss = fit(model, task.x_train.to(device), task.y_train.to(device), config,
                              epochs=epochs, seed=derive_seed(config.seed, key, "data"), deadline=deadline)
-            val_accuracy, val_loss = evaluate(model, task.x_val.to(device), task.y_val.to(device),
-                                              config.eval_batch_size)
+            y_val = task.y_val.to(device)
+            logits = predict(model, task.x_val.to(device), config.eval_batch_size)
+            val_accuracy, val_loss = accuracy_and_loss(logits, y_val)
         if not math.isfinite(val_loss):
             raise CandidateFailed(f"validation loss is {val_loss}; the trained network is unusable")
         seconds = time.perf_counter() - started
         log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, epochs, seconds)
         metrics = {"val_accuracy": val_accuracy, "val_loss": val_loss, "train_loss": train_loss,
                    "params": float(params), "flops": float(flops), "epochs": float(epochs)}
-        score = val_accuracy if self.objective == "accuracy" else -val_loss
+        if self.objective == "calibrated-loss":
+            metrics["val_loss_calibrated"], metrics["val_temperature"] = temperature_scaled_loss(logits, y_val)
+        score = {"accuracy": val_accuracy, "loss": -val_loss,
+                 "calibrated-loss": -metrics.get("val_loss_calibrated", 0.0)}[self.objective]
         return Measurement(score=score, cost=seconds, metrics=metrics)
 
     def __repr__(self) -> str:
