@@ -58,7 +58,11 @@ best temperature the losses are 0.0184 and 0.0185. The validation loss that rank
 search has the same confidence part (label smoothing: a larger network fits the smoothed
 targets more tightly), so it favours capacity, and every finalist of the 81-configuration
 search has the maximum seven layers; ``--objective calibrated-loss`` ranks by the loss at the
-best temperature instead. Our reading: with 3,200 training signals the extra capacity shows,
+best temperature instead. With it the default 27-configuration search (41.2 minutes) picked a
+89,178-parameter stack (validation loss at the best temperature 0.0142 against the
+baseline's 0.0217) that tested at 99.47% (0.993, 0.995, 0.996): paired, 4 signal-runs to the
+baseline's 7 (McNemar p = 0.55), test loss at the best temperature 0.0191 against 0.0185.
+Our reading: with 3,200 training signals the extra capacity shows,
 with 4,000 the small baseline catches up; and the recipe was tuned on the baseline.
 
 The recipe (``recipe``) was tuned on the validation split only (train on 3,200
