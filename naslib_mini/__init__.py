@@ -30,7 +30,8 @@ from naslib_mini.types import Candidate, Measurement, Trial, TrialState
 __version__ = "0.1.0"
 
 __all__ = [
-    "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss", "ChainArch", "ChainConfig", "ChainSpace", "Layer",
+    "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
+    "ChainArch", "ChainConfig", "ChainSpace", "Layer",
     "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201",
     "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",

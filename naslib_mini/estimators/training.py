@@ -31,7 +31,8 @@ from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Measurement
 
-__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "predict", "seeded", "torch_threads"]
+__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "predict", "seeded",
+           "torch_threads"]
 
 log = logging.getLogger(__name__)
 
@@ -308,10 +309,13 @@ class TrainingEstimator(Estimator):
         log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, epochs, seconds)
         metrics = {"val_accuracy": val_accuracy, "val_loss": val_loss, "train_loss": train_loss,
                    "params": float(params), "flops": float(flops), "epochs": float(epochs)}
-        if self.objective == "calibrated-loss":
+        if self.objective == "accuracy":
+            score = val_accuracy
+        elif self.objective == "loss":
+            score = -val_loss
+        else:
             metrics["val_loss_calibrated"], metrics["val_temperature"] = temperature_scaled_loss(logits, y_val)
-        score = {"accuracy": val_accuracy, "loss": -val_loss,
-                 "calibrated-loss": -metrics.get("val_loss_calibrated", 0.0)}[self.objective]
+            score = -metrics["val_loss_calibrated"]
         return Measurement(score=score, cost=seconds, metrics=metrics)
 
     def __repr__(self) -> str:
