@@ -8,8 +8,8 @@ Example:
     >>> {"grid", "random"} <= set(nm.STRATEGIES.names())
     True
 """
-from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, Estimator, FinalResult, TrainingConfig,
-                                    TrainingEstimator, train_final)
+from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, CrossValidationEstimator, Estimator, FinalResult,
+                                    TrainingConfig, TrainingEstimator, train_final)
 from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.comparison import PairedComparison, compare_errors
 from naslib_mini.data import data_dir, load_nb201
@@ -33,7 +33,7 @@ __all__ = [
     "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
     "ChainArch", "ChainConfig", "ChainSpace", "Layer",
     "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201",
-    "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
+    "CrossValidationEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
     "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",
     "STRATEGIES", "SearchExhausted", "SearchSpace", "Strategy", "TASKS", "Task", "TaskSpec",

@@ -138,3 +138,32 @@ def test_mnist1d_generation_leaves_global_random_state_alone(cache):
 def test_mnist1d_bad_arguments(cache, kwargs, message):
     with pytest.raises(ValueError, match=message):
         nm.TASKS.create("mnist1d", **kwargs)
+
+
+def test_folds_validate_disjoint_blocks_and_fold_zero_is_the_task():
+    x = torch.arange(200, dtype=torch.float32).reshape(200, 1, 1).repeat(1, 1, 4)
+    task = nm.TASKS.create("tensors", x=x, y=torch.arange(200) % 4, seed=0)
+    folds = task.folds(4)
+    assert torch.equal(folds[0].x_train, task.x_train) and torch.equal(folds[0].y_val, task.y_val)
+    pool = rows(task.x_train) | rows(task.x_val)
+    validated = [rows(f.x_val) for f in folds]
+    assert all(len(v) == len(task.x_val) for v in validated)
+    assert len(set().union(*validated)) == 4 * len(task.x_val)  # disjoint blocks
+    for fold, val in zip(folds, validated):
+        assert rows(fold.x_train) | val == pool and not rows(fold.x_train) & val
+        assert torch.equal(fold.x_test, task.x_test)
+        for xs, ys in ((fold.x_train, fold.y_train), (fold.x_val, fold.y_val)):  # labels travel with examples
+            assert torch.equal(ys, xs[:, 0, 0].long() % 4)
+
+
+def test_five_folds_of_mnist1d_validate_every_training_signal_once(cache):
+    task = nm.TASKS.create("mnist1d", seed=0, num_samples=500)
+    folds = task.folds(5)
+    assert len(set().union(*(rows(f.x_val) for f in folds))) == len(task.x_train) + len(task.x_val) == 400
+
+
+@pytest.mark.parametrize("count", [0, 5, 2.5, -1])
+def test_folds_bad_count_names_value_and_range(count):
+    task = nm.TASKS.create("tensors", x=torch.randn(100, 1, 4), y=torch.arange(100) % 2, seed=0)
+    with pytest.raises(ValueError, match=rf"count must be an integer from 1 to 4 .*got {count!r}"):
+        task.folds(count)

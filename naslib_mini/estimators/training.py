@@ -31,8 +31,8 @@ from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Measurement
 
-__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "predict", "seeded",
-           "torch_threads"]
+__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "predict", "resolve",
+           "seeded", "torch_threads"]
 
 log = logging.getLogger(__name__)
 

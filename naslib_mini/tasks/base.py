@@ -108,3 +108,35 @@ class Task:
         train, val, test = split_indices(len(x), val_fraction, test_fraction, seed)
         spec = TaskSpec(name, tuple(x.shape[1:]), classes)
         return cls(spec, x[train], y[train], x[val], y[val], x[test], y[test])
+
+    def folds(self, count: int) -> tuple["Task", ...]:
+        """``count`` tasks that validate on disjoint blocks of the training and validation data (k-fold).
+
+        Training and validation data are pooled, validation last; fold ``i`` validates on
+        the ``i``-th block of ``len(x_val)`` examples counted from the end of the pool and
+        trains on the rest, so fold 0 is this task itself (same examples, same order). When
+        ``count * len(x_val)`` is the whole pool (``val_fraction`` 0.2 and 5 folds) every
+        example is validated exactly once. The test split is the same in every fold.
+
+        Raises:
+            ValueError: ``count`` is below 1 or needs more blocks than the pool holds, or the
+                task has no validation split.
+
+        Example:
+            >>> t = Task.from_tensors(torch.randn(100, 1, 8), torch.arange(100) % 3, seed=0)
+            >>> [(len(f.x_train), len(f.x_val)) for f in t.folds(4)]
+            [(60, 20), (60, 20), (60, 20), (60, 20)]
+        """
+        n_val, pool = len(self.x_val), len(self.x_train) + len(self.x_val)
+        if n_val == 0:
+            raise ValueError("this task has no validation examples, so there is nothing to fold")
+        if int(count) != count or count < 1 or count * n_val > pool:
+            raise ValueError(f"count must be an integer from 1 to {pool // max(n_val, 1)} (blocks of "
+                             f"{n_val} validation examples in a pool of {pool}), got {count!r}")
+        x, y = torch.cat([self.x_train, self.x_val]), torch.cat([self.y_train, self.y_val])
+        tasks = []
+        for fold in range(int(count)):
+            start, stop = pool - (fold + 1) * n_val, pool - fold * n_val
+            keep = torch.cat([torch.arange(start), torch.arange(stop, pool)])
+            tasks.append(Task(self.spec, x[keep], y[keep], x[start:stop], y[start:stop], self.x_test, self.y_test))
+        return tuple(tasks)
