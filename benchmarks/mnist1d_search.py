@@ -103,6 +103,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this wor
 import torch  # noqa: E402
 
 import naslib_mini as nm  # noqa: E402
+from naslib_mini.estimators.cross_validation import combine  # noqa: E402
 from naslib_mini.estimators.training import predict, torch_threads  # noqa: E402
 from naslib_mini.spaces.chain import ChainSpace  # noqa: E402
 
@@ -129,8 +130,9 @@ BASELINE_WIDTH = 48
 PAPER = {"logistic_regression": 0.32, "mlp": 0.68, "cnn": 0.94, "gru": 0.91, "human_expert": 0.96}
 
 TARGET = 0.99
-QUICK = dict(trials=5, configs=3, search_epochs=0.5, final_epochs=1, runs=2, finalists=2)
-FULL = dict(trials=39, configs=27, search_epochs=10, final_epochs=60, runs=3, finalists=3)
+QUICK = dict(trials=5, configs=3, search_epochs=0.5, final_epochs=1, runs=2, finalists=2, cv_folds=2, cv_finalists=2)
+FULL = dict(trials=39, configs=27, search_epochs=10, final_epochs=60, runs=3, finalists=3, cv_folds=5,
+            cv_finalists=3)
 
 
 def recipe(epochs: float, threads: int, seed: int) -> nm.TrainingConfig:
@@ -199,12 +201,14 @@ def full_training(task: nm.Task, space: ChainSpace, args: argparse.Namespace) ->
 
 
 def select(task: nm.Task, space: ChainSpace, finalists: list[nm.Trial],
-           args: argparse.Namespace) -> tuple[nm.Trial, list[dict]]:
-    """Retrain each finalist with the full recipe on the training split; the best score wins."""
+           args: argparse.Namespace) -> tuple[list[tuple], list[dict]]:
+    """Retrain each finalist with the full recipe on the training split; returns ``(arch, measurement)``
+    pairs best first, and one row per finalist."""
     estimator = full_training(task, space, args)
-    rows, scores = [], []
+    rows, scores, measurements = [], [], []
     for trial in finalists:
         measurement = estimator.estimate(trial.arch)
+        measurements.append(measurement)
         metrics = measurement.metrics
         scores.append(measurement.score)
         rows.append({"arch": space.to_str(trial.arch), "search_score": trial.score,
@@ -216,7 +220,29 @@ def select(task: nm.Task, space: ChainSpace, finalists: list[nm.Trial],
     # Ties go to the better search score, then to the smaller network.
     order = sorted(range(len(rows)), key=lambda i: (scores[i], rows[i]["search_score"], -rows[i]["params"]),
                    reverse=True)
-    return finalists[order[0]], rows
+    return [(finalists[i].arch, measurements[i]) for i in order], rows
+
+
+def cross_validate(task: nm.Task, space: ChainSpace, ranked: list[tuple], args: argparse.Namespace,
+                   label: str = "finalist") -> list[dict]:
+    """``--cv-folds``-fold cross-validation of each ``(arch, measurement)`` in ``ranked``, where
+    ``measurement`` is the architecture's ``full_training`` on the task's own split: that is fold 0
+    (``Task.folds``), so only folds 1 and up are trained. One row per architecture, in input order."""
+    estimator = nm.CrossValidationEstimator(task, space, recipe(args.final_epochs, args.threads, args.seed),
+                                            folds=args.cv_folds, objective=args.objective)
+    rows = []
+    for arch, first in ranked:
+        folds = [first] + [estimator.estimate_fold(arch, fold) for fold in range(1, args.cv_folds)]
+        pooled = combine(folds)
+        rows.append({"arch": space.to_str(arch), "score": pooled.score, "score_std": pooled.metrics["score_std"],
+                     "val_accuracy": pooled.metrics["val_accuracy"], "val_loss": pooled.metrics["val_loss"],
+                     "fold_scores": [m.score for m in folds],
+                     "fold_val_accuracies": [m.metrics["val_accuracy"] for m in folds],
+                     "params": int(pooled.metrics["params"]), "seconds": round(pooled.cost, 1)})
+        print(f"  {label} {args.cv_folds}-fold: val acc {pooled.metrics['val_accuracy']:.4f} loss "
+              f"{pooled.metrics['val_loss']:.4f} score {pooled.score:.4f} +- {pooled.metrics['score_std']:.4f}  "
+              f"folds {' '.join(f'{m.score:.4f}' for m in folds)}  {rows[-1]['arch']}", flush=True)
+    return rows
 
 
 def final_runs(task: nm.Task, space: ChainSpace, archs: dict, args: argparse.Namespace) -> dict[str, list]:
@@ -232,10 +258,12 @@ def final_runs(task: nm.Task, space: ChainSpace, archs: dict, args: argparse.Nam
     return results
 
 
-def on_validation(task: nm.Task, space: ChainSpace, arch, args: argparse.Namespace) -> dict:
+def on_validation(task: nm.Task, space: ChainSpace, arch, args: argparse.Namespace) -> tuple[dict, nm.Measurement]:
     """``arch`` trained exactly like a finalist (``full_training``), scored on the validation split."""
-    metrics = full_training(task, space, args).estimate(arch).metrics
-    return {name: metrics[name] for name in ("val_accuracy", "val_loss", "val_loss_calibrated") if name in metrics}
+    measurement = full_training(task, space, args).estimate(arch)
+    metrics = measurement.metrics
+    return ({name: metrics[name] for name in ("val_accuracy", "val_loss", "val_loss_calibrated") if name in metrics},
+            measurement)
 
 
 def summary(task: nm.Task, results: list, threads: int) -> dict:
@@ -293,6 +321,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--finalists", type=int, help=f"search candidates retrained with the full recipe "
                                                       f"(default {FULL['finalists']}; multi-fidelity "
                                                       "strategies use their last rung instead)")
+    parser.add_argument("--cv-folds", type=int, help=f"folds of the cross-validation rung that picks the winner "
+                                                     f"(default {FULL['cv_folds']}; 1 skips it: the best "
+                                                     "finalist on the validation split wins)")
+    parser.add_argument("--cv-finalists", type=int, help=f"best finalists cross-validated "
+                                                         f"(default {FULL['cv_finalists']})")
     parser.add_argument("--strategy", default="sh", help="search strategy name (default sh)")
     parser.add_argument("--configs", type=int, help=f"architectures in the first rung of successive halving "
                                                     f"(default {FULL['configs']})")
@@ -312,9 +345,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    for name in ("trials", "configs", "runs", "finalists", "threads"):
+    for name in ("trials", "configs", "runs", "finalists", "threads", "cv_folds", "cv_finalists"):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1, got {getattr(args, name)}")
+            parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
     for name in ("search_epochs", "final_epochs"):
         if not getattr(args, name) > 0:
             parser.error(f"--{name.replace('_', '-')} must be positive, got {getattr(args, name)}")
@@ -352,25 +385,41 @@ def main(argv: list[str] | None = None) -> dict:
     # already: every architecture of that rung is a finalist, ranked by its search score.
     full = top_candidates(history, len(history), args.final_epochs) if uses_budget(args.strategy) else []
     if full:
-        winner = full[0]
+        ranked = [(t.arch, t.measurement) for t in full]
         finalists = [{"arch": space.to_str(t.arch), "val_accuracy": t.measurement.metrics["val_accuracy"],
                       "val_loss": t.measurement.metrics["val_loss"], "score": t.score,
                       "params": int(t.measurement.metrics["params"]), "seconds": round(t.cost, 1)} for t in full]
-        print(f"winner: best of {len(full)} trained for {args.final_epochs:g} epochs in the last rung", flush=True)
+        print(f"finalists: the {len(full)} trained for {args.final_epochs:g} epochs in the last rung", flush=True)
     else:
         print(f"finalists: the {args.finalists} best retrained for {args.final_epochs:g} epochs on the "
               "training split", flush=True)
-        winner, finalists = select(task, space, top_candidates(history, args.finalists), args)
+        ranked, finalists = select(task, space, top_candidates(history, args.finalists), args)
     select_seconds = time.perf_counter() - mark
     mark = time.perf_counter()
-    baseline_validation = on_validation(task, space, baseline, args)
+    cross_validation = []
+    if args.cv_folds > 1:
+        print(f"cross-validation rung: the {min(args.cv_finalists, len(ranked))} best finalists on "
+              f"{args.cv_folds} folds", flush=True)
+        cross_validation = cross_validate(task, space, ranked[:args.cv_finalists], args)
+        # The best mean fold score wins; ties go to the better score on the search's own split.
+        best = max(range(len(cross_validation)),
+                   key=lambda i: (cross_validation[i]["score"], cross_validation[i]["fold_scores"][0], -i))
+        winner_arch = ranked[best][0]
+    else:
+        winner_arch = ranked[0][0]
+    cv_seconds = time.perf_counter() - mark
+    mark = time.perf_counter()
+    baseline_validation, baseline_measurement = on_validation(task, space, baseline, args)
     print(f"baseline trained like a finalist: val acc {baseline_validation['val_accuracy']:.4f} "
           f"loss {baseline_validation['val_loss']:.4f}", flush=True)
+    if args.cv_folds > 1:  # for the report only: the baseline never takes part in choosing the winner
+        baseline_validation["cross_validation"] = cross_validate(
+            task, space, [(baseline, baseline_measurement)], args, label="baseline")[0]
     baseline_validation_seconds = time.perf_counter() - mark
 
     print(f"final: {args.runs} runs of {args.final_epochs:g} epochs on train + validation", flush=True)
     mark = time.perf_counter()
-    results = final_runs(task, space, {"searched": winner.arch, "baseline": baseline}, args)
+    results = final_runs(task, space, {"searched": winner_arch, "baseline": baseline}, args)
     final_seconds = time.perf_counter() - mark
     searched, base = (summary(task, results[name], args.threads) for name in ("searched", "baseline"))
     paired = nm.compare_errors(searched["test_errors"], base["test_errors"], examples=len(task.x_test))
@@ -379,7 +428,7 @@ def main(argv: list[str] | None = None) -> dict:
     report = {
         "task": "mnist1d", "command": "python benchmarks/mnist1d_search.py " + " ".join(argv or sys.argv[1:]),
         "quick": args.quick,
-        "arch": space.to_str(winner.arch), "params": searched["params"], "flops": searched["flops"],
+        "arch": space.to_str(winner_arch), "params": searched["params"], "flops": searched["flops"],
         "test_accuracies": searched["test_accuracies"], "test_accuracy_mean": searched["test_accuracy_mean"],
         "test_accuracy_std": searched["test_accuracy_std"],
         "test_losses": searched["test_losses"], "test_loss_mean": searched["test_loss_mean"],
@@ -409,12 +458,14 @@ def main(argv: list[str] | None = None) -> dict:
                    "trial_seconds": round(sum(t.cost for t in history), 1),
                    "search_epochs": None if uses_budget(args.strategy) else args.search_epochs,
                    "finalists": finalists,
+                   "cross_validation": {"folds": args.cv_folds, "finalists": cross_validation},
                    "best_search_val_accuracy": max(t.measurement.metrics["val_accuracy"]
                                                    for t in history.completed()),
                    "space": {k: list(v) if isinstance(v, tuple) else v for k, v in space_settings.items()},
                    "space_size": space.size()},
         "runs": args.runs, "seed": args.seed, "threads": args.threads,
         "seconds": {"search": round(search_seconds, 1), "finalists": round(select_seconds, 1),
+                    "cross_validation": round(cv_seconds, 1),
                     "baseline_validation": round(baseline_validation_seconds, 1),
                     "final_runs": round(final_seconds, 1),
                     "searched_run_mean": statistics.fmean(searched["train_seconds"]),
@@ -432,7 +483,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     print_table(report)
     print(f"wall time {wall / 60:.1f} min (search {search_seconds / 60:.1f}, finalists {select_seconds / 60:.1f}, "
-          f"final runs {final_seconds / 60:.1f}); load average {load_start[0]:.1f} -> {os.getloadavg()[0]:.1f} "
+          f"cross-validation {cv_seconds / 60:.1f}, final runs {final_seconds / 60:.1f}); load average {load_start[0]:.1f} -> {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} CPUs; wrote {out}")
     return report
 
