@@ -89,10 +89,10 @@ baseline is neither seeded into it nor used to pick the winner.
 
 Budget: 27 x 6.7 + 9 x 20 + 3 x 60 = 540 epochs of search (1,620 with ``--configs 81``), then
 3 x 4 x 60 = 720 epochs of cross-validation, five 60-epoch trainings of the baseline on the
-folds (for the report) and 3 runs of 60 epochs for each of the two final networks. A 60-epoch run of the baseline takes about 53 seconds on two
-otherwise idle cores (``--threads 2``). On a loaded machine use ``--threads 1``: two threads
-on two busy cores can run ten times slower. Timings on a shared machine are noisy; the JSON
-records the load average and the threads.
+folds (for the report) and 3 runs of 60 epochs for each of the two final networks. A 60-epoch
+run of the baseline takes about 53 seconds on two otherwise idle cores (``--threads 2``). On a
+loaded machine use ``--threads 1``: two threads on two busy cores can run ten times slower.
+Timings on a shared machine are noisy; the JSON records the load average and the threads.
 
 Usage:
     python benchmarks/mnist1d_search.py                 # full run -> benchmarks/results/mnist1d.json
@@ -143,7 +143,8 @@ BASELINE_WIDTH = 48
 PAPER = {"logistic_regression": 0.32, "mlp": 0.68, "cnn": 0.94, "gru": 0.91, "human_expert": 0.96}
 
 TARGET = 0.99
-QUICK = dict(trials=5, configs=3, search_epochs=0.5, final_epochs=1, runs=2, finalists=2, cv_folds=2, cv_finalists=2)
+QUICK = dict(trials=5, configs=3, search_epochs=0.5, final_epochs=1, runs=2, finalists=2, cv_folds=2,
+             cv_finalists=2)
 FULL = dict(trials=39, configs=27, search_epochs=10, final_epochs=60, runs=3, finalists=3, cv_folds=5,
             cv_finalists=3)
 
@@ -496,8 +497,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     print_table(report)
     print(f"wall time {wall / 60:.1f} min (search {search_seconds / 60:.1f}, finalists {select_seconds / 60:.1f}, "
-          f"cross-validation {cv_seconds / 60:.1f}, final runs {final_seconds / 60:.1f}); load average {load_start[0]:.1f} -> {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} CPUs; wrote {out}")
+          f"cross-validation {cv_seconds / 60:.1f}, final runs {final_seconds / 60:.1f}); load average "
+          f"{load_start[0]:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wrote {out}")
     return report
 
 
