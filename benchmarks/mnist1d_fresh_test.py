@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this wor
 import torch  # noqa: E402
 
 import naslib_mini as nm  # noqa: E402
-from naslib_mini.estimators.training import accuracy_and_loss, predict, torch_threads  # noqa: E402
+from naslib_mini.estimators.training import misclassified, predict, torch_threads  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -50,9 +50,8 @@ def fresh_signals(count: int, data_seed: int) -> tuple[torch.Tensor, torch.Tenso
 def score(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, threads: int) -> tuple[float, list[int]]:
     """Accuracy of ``model`` on ``(x, y)`` and the indices it gets wrong."""
     with torch_threads(threads):
-        logits = predict(model, x)
-    accuracy, _ = accuracy_and_loss(logits, y)
-    return accuracy, torch.nonzero(logits.argmax(1) != y).flatten().tolist()
+        errors = misclassified(predict(model, x), y)
+    return (len(y) - len(errors)) / len(y), list(errors)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

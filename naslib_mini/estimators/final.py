@@ -16,8 +16,8 @@ from typing import Any, Hashable
 import torch
 from torch import nn
 
-from naslib_mini.estimators.training import (TrainingConfig, accuracy_and_loss, evaluate, fit, predict, resolve,
-                                             seeded, torch_threads)
+from naslib_mini.estimators.training import (TrainingConfig, accuracy_and_loss, evaluate, fit, misclassified,
+                                             predict, resolve, seeded, torch_threads)
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SearchSpace
@@ -118,7 +118,7 @@ def train_final(task: Task | str, space: SearchSpace | str, arch: Hashable,
         y_test = task.y_test.to(device)
         logits = predict(model, task.x_test.to(device), config.eval_batch_size)
         test_accuracy, test_loss = accuracy_and_loss(logits, y_test)
-        test_errors = tuple(torch.nonzero(logits.argmax(1) != y_test).flatten().tolist())
+        test_errors = misclassified(logits, y_test)
         val_accuracy = None
         if not merge_validation:
             val_accuracy, _ = evaluate(model, task.x_val.to(device), task.y_val.to(device),

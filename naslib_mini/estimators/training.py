@@ -31,8 +31,8 @@ from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Measurement
 
-__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "predict", "resolve",
-           "seeded", "torch_threads"]
+__all__ = ["TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "evaluate", "fit", "misclassified",
+           "predict", "resolve", "seeded", "torch_threads"]
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +213,11 @@ def accuracy_and_loss(logits: torch.Tensor, y: torch.Tensor) -> tuple[float, flo
     """Accuracy (a fraction in [0, 1]) and mean cross-entropy of ``logits`` against classes ``y``."""
     correct = int((logits.argmax(1) == y).sum())
     return correct / len(y), F.cross_entropy(logits, y).item()
+
+
+def misclassified(logits: torch.Tensor, y: torch.Tensor) -> tuple[int, ...]:
+    """Indices of the examples whose highest logit is not their class ``y``, ascending."""
+    return tuple(torch.nonzero(logits.argmax(1) != y).flatten().tolist())
 
 
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1024) -> tuple[float, float]:
