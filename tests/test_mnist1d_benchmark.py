@@ -1,19 +1,14 @@
 """The MNIST-1D benchmark script end to end in its smoke configuration (``--quick``)."""
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "mnist1d_search.py"
+import benchmark_scripts
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("mnist1d_search", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_scripts.load("mnist1d_search")
 
 
 @pytest.fixture(scope="module")

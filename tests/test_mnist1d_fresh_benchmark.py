@@ -1,26 +1,21 @@
 """The fresh-signal MNIST-1D benchmark in its smoke configuration (``--quick``)."""
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "mnist1d_fresh_test.py"
+import benchmark_scripts
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("mnist1d_fresh_test", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_scripts.load("mnist1d_fresh_test")
 
 
 def test_retrains_both_networks_of_the_report_and_scores_them_on_fresh_signals(bench, tmp_path):
     out = tmp_path / "fresh.json"
     result = bench.main(["--quick", "--out", str(out)])
     assert json.loads(out.read_text()) == result
-    committed = json.loads((SCRIPT.parent / "results" / "mnist1d.json").read_text())
+    committed = json.loads((benchmark_scripts.BENCHMARKS / "results" / "mnist1d.json").read_text())
     assert result["searched"]["arch"] == committed["arch"]
     assert result["baseline"]["arch"] == committed["baseline_arch"]
     assert result["signals"] == 1000 and result["data_seed"] == 43 and result["runs"] == 1

@@ -6,23 +6,9 @@ import torch
 
 import naslib_mini as nm
 from naslib_mini.estimators.training import TrainingConfig, TrainingEstimator, torch_threads
+from small_chain import arch, digits, space  # noqa: F401 (fixtures)
 
 FAST = dict(epochs=1, batch_size=64, threads=1)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return nm.TASKS.create("digits", seed=0)
-
-
-@pytest.fixture(scope="module")
-def space():
-    return nm.SPACES.create("chain", channels=(8, 16), max_depth=3, stem_channels=8)
-
-
-@pytest.fixture(scope="module")
-def arch(space):
-    return space.from_str("conv3x3-16-s1-series|conv3x3-16-s2-skip")
 
 
 def test_registered_and_accepts_names(space):
