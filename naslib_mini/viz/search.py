@@ -10,16 +10,9 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from naslib_mini.history import History
+from naslib_mini.viz.axes import axes_or_new
 
 __all__ = ["anytime_curve", "plot_anytime", "plot_history"]
-
-
-def _axes(ax):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(6, 4))[1]
 
 
 def plot_history(history: History, ax=None, *, x: str = "number", label: str | None = None,
@@ -38,7 +31,7 @@ def plot_history(history: History, ax=None, *, x: str = "number", label: str | N
     """
     if x not in ("number", "cost"):
         raise ValueError(f"x must be 'number' or 'cost', got {x!r}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     rows = history.trajectory()
     xs = np.array([r[x] for r in rows], dtype=float)
     scores = np.array([r["score"] for r in rows], dtype=float)
@@ -97,7 +90,7 @@ def plot_anytime(curves: Mapping[str, np.ndarray], grid: Sequence[float], ax=Non
     """Mean anytime curve per method with a band (``"std"`` or ``"quartiles"``)."""
     if band not in ("std", "quartiles"):
         raise ValueError(f"band must be 'std' or 'quartiles', got {band!r}")
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     for name, values in curves.items():
         mean = np.nanmean(values, axis=0)
         if band == "std":
