@@ -5,8 +5,9 @@ import pytest
 
 import naslib_mini as nm
 from naslib_mini.estimators.cross_validation import CrossValidationEstimator, combine
-from naslib_mini.estimators.training import TrainingConfig, TrainingEstimator
-from small_chain import arch, digits, space  # noqa: F401 (fixtures)
+from naslib_mini.estimators.routines import TrainingConfig
+from naslib_mini.estimators.training import TrainingEstimator
+from small_chain import arch, digits, refuse_to_build, space  # noqa: F401 (fixtures)
 
 CONFIG = TrainingConfig(epochs=1, batch_size=64, threads=1)
 
@@ -59,8 +60,9 @@ def test_combine_means_scores_and_metrics_sums_costs():
 def test_bad_arguments_name_the_value(digits, space, arch):
     with pytest.raises(ValueError, match="folds must be an integer of at least 2, got 1"):
         CrossValidationEstimator(digits, space, CONFIG, folds=1)
+    too_many = CrossValidationEstimator(digits, space, CONFIG, folds=400)  # the task's size is known on first use
     with pytest.raises(ValueError, match=r"count must be an integer from 1 to \d+ .*got 400"):
-        CrossValidationEstimator(digits, space, CONFIG, folds=400)
+        too_many.estimate(arch)
     with pytest.raises(ValueError, match="unknown objective 'speed'"):
         CrossValidationEstimator(digits, space, CONFIG, folds=2, objective="speed")
     cv = CrossValidationEstimator(digits, space, CONFIG, folds=2)
@@ -68,3 +70,13 @@ def test_bad_arguments_name_the_value(digits, space, arch):
         cv.estimate_fold(arch, 2)
     with pytest.raises(ValueError, match="at least one fold's measurement, got none"):
         combine([])
+
+
+def test_constructing_builds_no_task_and_no_folds(space, monkeypatch):
+    refuse_to_build(monkeypatch)
+    cv = CrossValidationEstimator("mnist1d", space, CONFIG, folds=5)
+    assert repr(cv).startswith("CrossValidationEstimator(task='mnist1d', space='chain', folds=5, ")
+    with pytest.raises(KeyError, match="unknown task 'mnist2d'"):
+        CrossValidationEstimator("mnist2d", space, CONFIG)
+    with pytest.raises(TypeError, match="unknown training option.* epoch;"):
+        CrossValidationEstimator("mnist1d", space, CONFIG, epoch=3)

@@ -5,8 +5,9 @@ import pytest
 import torch
 
 import naslib_mini as nm
-from naslib_mini.estimators.training import TrainingConfig, TrainingEstimator, torch_threads
-from small_chain import arch, digits, space  # noqa: F401 (fixtures)
+from naslib_mini.estimators.routines import TrainingConfig, torch_threads
+from naslib_mini.estimators.training import TrainingEstimator
+from small_chain import arch, digits, refuse_to_build, space  # noqa: F401 (fixtures)
 
 FAST = dict(epochs=1, batch_size=64, threads=1)
 
@@ -127,6 +128,28 @@ def test_bad_config_raises_naming_value_and_choices(kwargs, message):
 def test_unknown_override_lists_valid_options(space):
     with pytest.raises(TypeError, match="unknown training option.* epoch; valid choices: .*epochs"):
         TrainingEstimator("digits", space, epoch=3)
+
+
+def test_constructing_builds_no_task_and_no_space(monkeypatch):
+    refuse_to_build(monkeypatch)
+    est = TrainingEstimator("mnist1d", "chain", epochs=1)
+    assert repr(est).startswith("TrainingEstimator(task='mnist1d', space='chain', ")
+    with pytest.raises(AssertionError, match="built 'mnist1d' too early"):
+        est.task  # the first use builds it
+
+
+def test_task_and_space_are_built_once_on_first_use(space):
+    est = TrainingEstimator("digits", "chain", epochs=1)
+    assert est.task is est.task and est.space is est.space
+    assert est.space.name == "chain" and est.task.spec.name == "digits"
+
+
+def test_bad_names_are_reported_at_construction(space, monkeypatch):
+    refuse_to_build(monkeypatch)
+    with pytest.raises(KeyError, match="unknown task 'mnist2d'; valid choices: digits, mnist1d"):
+        TrainingEstimator("mnist2d", space)
+    with pytest.raises(KeyError, match="unknown search space 'chian'; valid choices: .*chain"):
+        TrainingEstimator("digits", "chian")
 
 
 def test_torch_threads_restores_after_an_error():

@@ -2,7 +2,8 @@
 from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator
 from naslib_mini.estimators.tabular import TabularEstimator
 from naslib_mini.estimators.final import FinalResult, train_final
-from naslib_mini.estimators.training import TrainingConfig, TrainingEstimator
+from naslib_mini.estimators.routines import TrainingConfig
+from naslib_mini.estimators.training import TrainingEstimator
 from naslib_mini.estimators.cross_validation import CrossValidationEstimator
 
 __all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "TabularEstimator",

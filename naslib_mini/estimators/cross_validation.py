@@ -12,16 +12,19 @@ It costs ``k`` trainings per candidate, so searches spend it on a few finalists 
 Fold ``i`` is ``Task.folds(k)[i]``; fold 0 is the task itself, so a ``TrainingEstimator``
 measurement already made on that task with the same configuration can stand in for it
 (``estimate_fold`` and ``combine``). Knows nothing about strategies; never sees the test
-split.
+split. Like the training estimator, its constructor only checks and stores; the task and
+its folds are built on first use.
 """
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 from typing import Any, Hashable, Sequence
 
 from naslib_mini.estimators.base import ESTIMATORS, Estimator
-from naslib_mini.estimators.training import TrainingConfig, TrainingEstimator, resolve
+from naslib_mini.estimators.routines import TrainingConfig
+from naslib_mini.estimators.training import TrainingEstimator
 from naslib_mini.spaces.base import SearchSpace
 from naslib_mini.tasks.base import Task
 from naslib_mini.types import Measurement
@@ -82,10 +85,16 @@ class CrossValidationEstimator(Estimator):
                  *, folds: int = 5, task_seed: int = 0, objective: str = "accuracy", **overrides: Any) -> None:
         if int(folds) != folds or folds < 2:
             raise ValueError(f"folds must be an integer of at least 2, got {folds!r}")
-        task, space, config = resolve(task, space, config, task_seed, overrides)
         self.folds = int(folds)
-        self.estimators = tuple(TrainingEstimator(fold, space, config, objective=objective)
-                                for fold in task.folds(self.folds))
+        # Checks the names, the objective and the configuration now; builds nothing.
+        self.whole = TrainingEstimator(task, space, config, task_seed=task_seed, objective=objective, **overrides)
+
+    @functools.cached_property
+    def estimators(self) -> tuple[TrainingEstimator, ...]:
+        """One ``TrainingEstimator`` per fold, built (with the task and its folds) on first use."""
+        whole = self.whole
+        return tuple(TrainingEstimator(fold, whole.space, whole.config, objective=whole.objective)
+                     for fold in whole.task.folds(self.folds))
 
     def estimate_fold(self, arch: Hashable, fold: int, budget: float | None = None) -> Measurement:
         """Train ``arch`` on fold ``fold`` (0 to ``folds - 1``) only and score it on that fold's validation block."""
@@ -98,6 +107,6 @@ class CrossValidationEstimator(Estimator):
         return combine([self.estimate_fold(arch, fold, budget) for fold in range(self.folds)])
 
     def __repr__(self) -> str:
-        first = self.estimators[0]
-        return (f"CrossValidationEstimator(task={first.task.spec.name!r}, space={first.space.name!r}, "
-                f"folds={self.folds}, config={first.config!r})")
+        whole = self.whole
+        return (f"CrossValidationEstimator(task={whole.task_name!r}, space={whole.space_name!r}, "
+                f"folds={self.folds}, config={whole.config!r})")

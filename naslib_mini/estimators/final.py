@@ -4,7 +4,7 @@ The last step of every NAS protocol (Zoph & Le 2017; Liu et al. 2019; the
 NAS-Bench-201 ``ori-test`` numbers of Dong & Yang 2020): the search only ever
 saw validation scores; the architecture it returns is trained once more, on the
 training and validation splits together, and evaluated once on the held-out
-test split. Reuses the training estimator's loop. Knows nothing about search.
+test split. Uses the training routines (``estimators/routines.py``). Knows nothing about search.
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from typing import Any, Hashable
 import torch
 from torch import nn
 
-from naslib_mini.estimators.training import (TrainingConfig, accuracy_and_loss, evaluate, fit, misclassified,
-                                             predict, resolve, seeded, torch_threads)
+from naslib_mini.estimators.routines import (TrainingConfig, accuracy_and_loss, evaluate, fit, misclassified,
+                                             predict, seeded, torch_threads)
+from naslib_mini.estimators.training import resolve
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SearchSpace
