@@ -1,21 +1,16 @@
 """MNIST-1D on fresh signals: the MNIST-1D benchmark's final networks, tested on many more signals.
 
-The official MNIST-1D test split has 1,000 signals, and networks at 99.5% miss four or five
-of them, mostly the same few hard ones: two networks that differ by a fraction of a point
-cannot be told apart there (``benchmarks/mnist1d_search.py``, the JSON's ``paired``). The
-MNIST-1D generator (Greydanus & Kobak 2024) makes as many signals as one asks for. This
-script retrains the searched and the baseline network of a ``mnist1d_search.py`` report
+Retrains the searched and the baseline network of a ``mnist1d_search.py`` report (``--report``)
 exactly as its final runs did (same architecture, recipe, seeds and thread count, so on the
 CPU the same weights: each run's official test accuracy is checked against the report's) and
-scores every run on ``--signals`` signals generated with another generator seed
-(``--data-seed``; the official data use 42), none of which the search, the recipe tuning or
-the final training saw. The generator standardises each dataset by its own mean and standard
-deviation; over thousands of signals those agree with the official set's to within a percent.
+scores every run on ``--signals`` signals that the MNIST-1D generator (Greydanus & Kobak 2024)
+makes with another seed (``--data-seed``; the official data use 42). It writes the per-run
+accuracies on the official and the fresh signals, the misclassified fresh signals and
+McNemar's exact test over the pairs (``naslib_mini.comparison``) to ``--out``, with paths
+relative to the repository. Why and what it found: ``benchmarks/README.md``.
 
-It writes the per-run accuracies on the official and the fresh signals, the misclassified
-fresh signals and McNemar's exact test over the pairs (``naslib_mini.comparison``). The
-benchmark's target is defined on the official split; this is a finer measurement of the same
-two networks, not a replacement for it.
+Options: ``--report`` (default ``benchmarks/results/mnist1d.json``), ``--signals`` (default
+10,000), ``--data-seed`` (default 43), ``--out``, ``--quick`` (1 run of 1 epoch on 1,000 signals).
 
 Usage:
     python benchmarks/mnist1d_fresh_test.py                  # -> benchmarks/results/mnist1d_fresh.json
@@ -31,14 +26,22 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this working tree
+import torch
 
-import torch  # noqa: E402
+import naslib_mini as nm
+from naslib_mini.estimators.routines import misclassified, predict, torch_threads
 
-import naslib_mini as nm  # noqa: E402
-from naslib_mini.estimators.training import misclassified, predict, torch_threads  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
 
-RESULTS = Path(__file__).resolve().parent / "results"
+
+def repository_path(path: str | Path) -> str:
+    """``path`` relative to the repository root (as a POSIX path) when it lies inside it, else as given,
+    so a results file names no directory of the machine it ran on."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def fresh_signals(count: int, data_seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -112,7 +115,8 @@ def main(argv: list[str] | None = None) -> dict:
     paired = nm.compare_errors(rows["searched"]["fresh_errors"], rows["baseline"]["fresh_errors"],
                                examples=len(y_fresh))
     out = {"command": "python benchmarks/mnist1d_fresh_test.py " + " ".join(argv or sys.argv[1:]),
-           "report": str(args.report), "quick": args.quick, "signals": len(y_fresh), "data_seed": args.data_seed,
+           "report": repository_path(args.report), "quick": args.quick, "signals": len(y_fresh),
+           "data_seed": args.data_seed,
            "runs": runs, "epochs": epochs, **rows,
            "paired": {**paired.as_dict(), "a": "searched", "b": "baseline", "test": "McNemar exact, runs pooled"},
            "wall_time_seconds": round(time.perf_counter() - started, 1)}

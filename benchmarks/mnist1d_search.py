@@ -1,98 +1,30 @@
 """MNIST-1D with real training: search a chain space, retrain the winner, compare with a baseline.
 
-MNIST-1D (Greydanus & Kobak 2024) reports logistic regression 32%, MLP 68%, CNN 94%,
-GRU 91% and a human expert 96% on its 1,000-signal test set. That CNN is weak: a
-hand-designed residual network of dilated 1D convolutions (dilations 1, 2, 4, 8 as in
-WaveNet, van den Oord et al. 2016; about 36k parameters) trained with AdamW and a
-one-cycle schedule gets about 99.5%. This script
+Steps (each a function below; findings and past readings are in ``benchmarks/README.md``):
 
-1. searches a chain space of residual dilated-convolution stacks configured for
-   MNIST-1D (``SPACE``: per layer an operation of kernel size 3-7 and dilation 1-8 and a
-   width of 32-64 channels, 4-7 layers) with successive halving (Jamieson & Talwalkar
-   2016) over training epochs: 27 random architectures trained for 6.7 epochs, the best
-   9 for 20, the best 3 for the full 60 epochs of the recipe on the training split,
-   each ranked by validation loss (``--objective``). The last rung *is* the finalists'
-   full training (``--strategy rea`` runs the older setting instead: proxy trainings of
-   ``--search-epochs`` epochs, then the ``--finalists`` best retrained for 60 epochs exactly
-   like a last rung, ``full_training``). One 800-signal validation split cannot rank
-   finalists that differ by a few signals, so a cross-validation rung picks the winner: the
-   ``--cv-finalists`` (3) best are trained with the full recipe on the other ``--cv-folds``
-   - 1 folds of train + validation (``Task.folds``; fold 0 is their last-rung training,
-   reused) and the best mean score over the 5 folds, 4,000 validation signals, wins
-   (``naslib_mini.estimators.cross_validation``; ``--cv-folds 1`` skips it);
-2. trains the winner and the hand-designed baseline ``BASELINE`` (itself an
-   architecture of the space, built by the same builder) ``--runs`` times from scratch
-   with the same recipe on train + validation, and reports test accuracy and loss. The test
-   split is not looked at before this step. The baseline is also trained like a finalist
-   on every fold, so the JSON shows it on the search's own measurements
-   (``baseline_validation``; it takes no part in choosing the winner).
-   It also reports each run's test loss at its best temperature (``naslib_mini.calibration``):
-   label smoothing pulls every network toward about 90% confidence, so part of a plain loss
-   gap is how tightly a network fits that target, not how well it ranks the classes.
-   Run ``i`` of each network uses seed ``--seed + i``; the JSON lists the test signals each
-   run misclassifies and compares the pairs with McNemar's exact test (``paired``,
-   ``naslib_mini.comparison``): how many signals only one of the two gets right, and whether
-   that split is more lopsided than chance.
+1. ``search``: successive halving (Jamieson & Talwalkar 2016) over training epochs in a chain
+   space of residual dilated-convolution stacks (``SPACE``): 27 random architectures trained
+   for 6.7 epochs, the best 9 for 20, the best 3 for the full 60 epochs of ``recipe`` on the
+   training split, ranked on the validation split by ``--objective``. With a strategy that
+   does not choose epochs (``--strategy rea``), ``--trials`` proxy trainings of
+   ``--search-epochs`` epochs, then the ``--finalists`` best retrained for the full recipe.
+2. ``choose_winner``: a cross-validation rung trains the ``--cv-finalists`` best finalists on
+   the other ``--cv-folds`` - 1 folds of train + validation (``Task.folds``; fold 0 is their
+   full training, reused); the best mean score wins (``--cv-folds 1`` skips it).
+3. ``validate_baseline``: the hand-designed ``BASELINE`` (an architecture of the space) is
+   trained like a finalist on every fold, for the report only.
+4. ``final_runs``: the winner and the baseline are trained ``--runs`` times from scratch on
+   train + validation (run ``i`` with seed ``--seed + i``) and scored on the test split, which
+   no earlier step looks at; ``summary`` adds each run's test loss at its best temperature and
+   ``nm.compare_errors`` pairs the runs' misclassified signals (McNemar's exact test).
+5. ``write_report``: the results JSON (``--out``) and a table next to the MNIST-1D paper's
+   accuracies (``PAPER``).
 
-The space is a design decision, as in every NAS study: a first version searched series,
-residual and dense connections with widths down to 16 and ranked 32 candidates by
-10-epoch proxies with regularized evolution; its winner (a partly series-connected stack)
-reached 99.07% against the baseline's 99.57% (mean of 3 runs each): short proxies favour
-networks that learn fast, not the ones that end best, and most of that space is
-non-residual. Successive halving ranks by the full schedule where it matters. Ranking by
-validation *accuracy* there picked a winner that tested at 99.40% (0.995, 0.995, 0.992):
-the three finalists had 99.50-99.62% on the 800 validation signals, a difference of one
-signal, and the winner had the worst validation loss of the three. At this accuracy the
-loss is the finer measurement, so it is the default objective. With it the same 27
-architectures gave a winner at 99.53% (0.996, 0.993, 0.997) against the baseline's 99.57%
-(0.994, 0.997, 0.996). A first rung of 81 (``--configs 81 --trials 117``: 81 for 6.7
-epochs, 27 for 20, 9 for 60; 88.5 minutes) picked a wider relative of that winner at 99.53%
-(0.995, 0.995, 0.996); widths of 48-96 (``--channels 48,64,96``) a 174k-parameter one that
-tested 0.993 and 0.995 in its first two runs (stopped there: the third would have needed
-99.9%). Both complete searches are one test signal out of 3,000 short of the baseline, so
-the target (at least 99.0% and not below the baseline) is not met. On validation (3,200
-training signals) the searched networks are ahead: the baseline trained like a finalist (the
-JSON's ``baseline_validation``) scores 99.0% against the finalists' 99.1-99.75%. On the test
-split the two are tied. Pairing the runs of the 81-configuration search (``paired``), the
-searched network alone classifies 6 signal-runs correctly, the baseline alone 7, and both miss
-7 (McNemar p = 1.0); three signals carry 16 of the 27 errors (one is missed by all six runs,
-two by five), the other 11 are spread over 9 signals and move with the seed, and showing
-either network better at p < 0.05 would take a split of at least 11 to 2, 0.3 points. The
-searched network's lower plain test loss (0.122 against 0.153) is confidence: at each run's
-best temperature the losses are 0.0184 and 0.0185. The validation loss that ranked the
-search has the same confidence part (label smoothing: a larger network fits the smoothed
-targets more tightly), so it favours capacity, and every finalist of the 81-configuration
-search has the maximum seven layers; ``--objective calibrated-loss`` ranks by the loss at the
-best temperature instead. With it the default 27-configuration search (41.2 minutes) picked a
-89,178-parameter stack (validation loss at the best temperature 0.0142 against the
-baseline's 0.0217) that tested at 99.47% (0.993, 0.995, 0.996): paired, 4 signal-runs to the
-baseline's 7 (McNemar p = 0.55), test loss at the best temperature 0.0191 against 0.0185.
-All of these chose the winner on one 800-signal validation split. The cross-validation rung,
-added after them, kept the 81-configuration search's winner (best mean validation loss over
-5 folds; the runner-up at fold 0 was third): on all 4,000 signals it misses 33 against the
-baseline's 55, fewer on every fold, so the test verdict is unchanged (the same network, the
-same seeds). Our earlier reading, that the small baseline catches up once it trains on 4,000
-signals, was wrong: ``benchmarks/mnist1d_fresh_test.py`` retrains both final networks with the
-same seeds and scores them on 10,000 fresh signals from the same generator, where the searched
-network gets 99.42% against 99.23% (paired 109 signal-runs to 54, McNemar p = 2e-5). The
-official test split is easier than fresh signals (99.5-99.6% against 99.2-99.4% for the same
-networks) and too small to show a difference of 0.2 points.
-
-The recipe (``recipe``) was tuned on the validation split only (train on 3,200
-signals, score the other 800), for the baseline and two hand-designed variants of it:
-AdamW, one-cycle, lr 3e-3, weight decay 0.05, batch 128, label smoothing 0.1, 60 epochs.
-Learning rates 3e-3/1e-2/3e-2, weight decay 0.01/0.05, batch 64/128 and label smoothing
-0/0.1 all gave 98.75-99.5% validation accuracy (one run each); label smoothing 0.1 was
-the one consistent gain (+0.16 points on average) and lr 3e-3 with batch 128 the best
-cell (99.44% over four runs). The search is honest: its architectures are random, and the
-baseline is neither seeded into it nor used to pick the winner.
-
-Budget: 27 x 6.7 + 9 x 20 + 3 x 60 = 540 epochs of search (1,620 with ``--configs 81``), then
-3 x 4 x 60 = 720 epochs of cross-validation, five 60-epoch trainings of the baseline on the
-folds (for the report) and 3 runs of 60 epochs for each of the two final networks. A 60-epoch
-run of the baseline takes about 53 seconds on two otherwise idle cores (``--threads 2``). On a
-loaded machine use ``--threads 1``: two threads on two busy cores can run ten times slower.
-Timings on a shared machine are noisy; the JSON records the load average and the threads.
+Options: ``--quick`` (smoke configuration, about 1-2 minutes), ``--strategy``, ``--trials``,
+``--configs``, ``--search-epochs``, ``--final-epochs``, ``--finalists``, ``--cv-folds``,
+``--cv-finalists``, ``--runs``, ``--objective``, ``--channels``, ``--seed``, ``--threads``
+(use 1 on a loaded machine), ``--journal`` (resumed if it exists), ``--out``; ``--help`` lists
+their defaults.
 
 Usage:
     python benchmarks/mnist1d_search.py                 # full run -> benchmarks/results/mnist1d.json
@@ -101,6 +33,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -110,15 +43,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this working tree
+import torch
 
-import torch  # noqa: E402
-
-import naslib_mini as nm  # noqa: E402
-from naslib_mini.estimators.cross_validation import combine  # noqa: E402
-from naslib_mini.estimators.training import predict, torch_threads  # noqa: E402
-from naslib_mini.spaces.chain import ChainSpace  # noqa: E402
+import naslib_mini as nm
+from naslib_mini.estimators.cross_validation import combine
+from naslib_mini.estimators.routines import predict, torch_threads
+from naslib_mini.spaces.chain import ChainSpace
 
 #: The chain space searched: residual stacks of 1D-friendly convolutions (dilations 1-8),
 #: widths 32-64, 4-7 layers, no downsampling (the signals are only 40 long).
@@ -155,6 +87,11 @@ def recipe(epochs: float, threads: int, seed: int) -> nm.TrainingConfig:
                              schedule="onecycle", label_smoothing=0.1, threads=threads, seed=seed)
 
 
+def space_settings(args: argparse.Namespace) -> dict:
+    """``SPACE`` with the widths of ``--channels``."""
+    return {**SPACE, "channels": args.channels}
+
+
 def uses_budget(name: str) -> bool:
     """Whether strategy ``name`` chooses training epochs itself (successive halving, Hyperband, BOHB)."""
     return nm.STRATEGIES.get(nm.STRATEGIES.canonical(name)).uses_budget
@@ -173,7 +110,11 @@ def strategy_settings(args: argparse.Namespace) -> dict:
 
 
 def search(task: nm.Task, space: ChainSpace, args: argparse.Namespace) -> nm.History:
-    """Search ``space`` (successive halving by default) with real training; prints each trial."""
+    """Search ``space`` (successive halving by default) with real training; prints each trial.
+
+    Raises:
+        SystemExit: Every trial failed.
+    """
     strategy = nm.STRATEGIES.create(args.strategy, space=space, seed=args.seed, **strategy_settings(args))
     estimator = nm.TrainingEstimator(task, space, recipe(args.search_epochs, args.threads, args.seed),
                                      objective=args.objective)
@@ -182,14 +123,21 @@ def search(task: nm.Task, space: ChainSpace, args: argparse.Namespace) -> nm.His
         if trial.ok:
             metrics = trial.measurement.metrics
             print(f"  trial {trial.number:3d}  {trial.candidate.budget or args.search_epochs:5.1f} ep  "
-                  f"val acc {metrics['val_accuracy']:.4f} loss {metrics['val_loss']:.4f} score {trial.score:.4f}  params {int(metrics['params']):7d}  "
+                  f"val acc {metrics['val_accuracy']:.4f} loss {metrics['val_loss']:.4f} score {trial.score:.4f}  "
+                  f"params {int(metrics['params']):7d}  "
                   f"{trial.cost:6.1f}s  {space.to_str(trial.arch)}", flush=True)
         else:
             print(f"  trial {trial.number:3d}  FAILED {trial.error}", flush=True)
 
+    what = (f"epochs chosen by the strategy, up to {args.final_epochs:g}" if uses_budget(args.strategy)
+            else f"{args.search_epochs:g} epochs each")
+    print(f"search: {args.strategy}, {args.trials} trials ({what})", flush=True)
     journal = args.journal
-    return nm.run(strategy, estimator, nm.Budget(trials=args.trials), journal=journal,
-                  resume=journal is not None, callbacks=[show])
+    history = nm.run(strategy, estimator, nm.Budget(trials=args.trials), journal=journal,
+                     resume=journal is not None, callbacks=[show])
+    if not history.completed():
+        raise SystemExit("every search trial failed; see the errors above")
+    return history
 
 
 def top_candidates(history: nm.History, count: int, budget: float | None = None) -> list[nm.Trial]:
@@ -376,129 +324,147 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> dict:
-    args = parse_args(argv)
-    started, load_start = time.perf_counter(), os.getloadavg()
+@contextlib.contextmanager
+def stopwatch(seconds: dict[str, float], step: str) -> Iterator[None]:
+    """Record the wall seconds of the block in ``seconds[step]``."""
+    started = time.perf_counter()
+    yield
+    seconds[step] = round(time.perf_counter() - started, 1)
+
+
+def setup(args: argparse.Namespace) -> tuple[nm.Task, ChainSpace]:
+    """The MNIST-1D task (split by ``--seed``) and the space, with ``--channels`` as its widths."""
     task = nm.TASKS.create("mnist1d", seed=args.seed)
-    space_settings = {**SPACE, "channels": args.channels}
-    space = ChainSpace(**space_settings)
-    baseline = space.from_str(BASELINE)
+    space = ChainSpace(**space_settings(args))
     print(f"MNIST-1D: {len(task.x_train)} train / {len(task.x_val)} val / {len(task.x_test)} test; "
           f"space of {space.size():,} architectures; {args.threads} threads", flush=True)
+    return task, space
 
-    what = (f"epochs chosen by the strategy, up to {args.final_epochs:g}" if uses_budget(args.strategy)
-            else f"{args.search_epochs:g} epochs each")
-    print(f"search: {args.strategy}, {args.trials} trials ({what})", flush=True)
-    history = search(task, space, args)
-    search_seconds = time.perf_counter() - started
-    if not history.completed():
-        raise SystemExit("every search trial failed; see the errors above")
 
-    mark = time.perf_counter()
-    # A multi-fidelity search trained its last rung with the full recipe on the training split
-    # already: every architecture of that rung is a finalist, ranked by its search score.
+def choose_finalists(task: nm.Task, space: ChainSpace, history: nm.History,
+                     args: argparse.Namespace) -> tuple[list[tuple], list[dict]]:
+    """The finalists as ``(arch, full-recipe measurement)`` pairs, best first, and one row per finalist.
+
+    A multi-fidelity search trained its last rung with the full recipe on the training split
+    already: every architecture of that rung is a finalist, ranked by its search score. Otherwise
+    the ``--finalists`` best are retrained (``select``).
+    """
     full = top_candidates(history, len(history), args.final_epochs) if uses_budget(args.strategy) else []
-    if full:
-        ranked = [(t.arch, t.measurement) for t in full]
-        finalists = [{"arch": space.to_str(t.arch), "val_accuracy": t.measurement.metrics["val_accuracy"],
-                      "val_loss": t.measurement.metrics["val_loss"], "score": t.score,
-                      "params": int(t.measurement.metrics["params"]), "seconds": round(t.cost, 1)} for t in full]
-        print(f"finalists: the {len(full)} trained for {args.final_epochs:g} epochs in the last rung", flush=True)
-    else:
+    if not full:
         print(f"finalists: the {args.finalists} best retrained for {args.final_epochs:g} epochs on the "
               "training split", flush=True)
-        ranked, finalists = select(task, space, top_candidates(history, args.finalists), args)
-    select_seconds = time.perf_counter() - mark
-    mark = time.perf_counter()
-    cross_validation = []
-    if args.cv_folds > 1:
-        print(f"cross-validation rung: the {min(args.cv_finalists, len(ranked))} best finalists on "
-              f"{args.cv_folds} folds", flush=True)
-        cross_validation = cross_validate(task, space, ranked[:args.cv_finalists], args)
-        # The best mean fold score wins; ties go to the better score on the search's own split.
-        best = max(range(len(cross_validation)),
-                   key=lambda i: (cross_validation[i]["score"], cross_validation[i]["fold_scores"][0], -i))
-        winner_arch = ranked[best][0]
-    else:
-        winner_arch = ranked[0][0]
-    cv_seconds = time.perf_counter() - mark
-    mark = time.perf_counter()
-    baseline_validation, baseline_measurement = on_validation(task, space, baseline, args)
-    print(f"baseline trained like a finalist: val acc {baseline_validation['val_accuracy']:.4f} "
-          f"loss {baseline_validation['val_loss']:.4f}", flush=True)
-    if args.cv_folds > 1:  # for the report only: the baseline never takes part in choosing the winner
-        baseline_validation["cross_validation"] = cross_validate(
-            task, space, [(baseline, baseline_measurement)], args, label="baseline")[0]
-    baseline_validation_seconds = time.perf_counter() - mark
+        return select(task, space, top_candidates(history, args.finalists), args)
+    print(f"finalists: the {len(full)} trained for {args.final_epochs:g} epochs in the last rung", flush=True)
+    rows = [{"arch": space.to_str(t.arch), "val_accuracy": t.measurement.metrics["val_accuracy"],
+             "val_loss": t.measurement.metrics["val_loss"], "score": t.score,
+             "params": int(t.measurement.metrics["params"]), "seconds": round(t.cost, 1)} for t in full]
+    return [(t.arch, t.measurement) for t in full], rows
 
+
+def choose_winner(task: nm.Task, space: ChainSpace, ranked: list[tuple],
+                  args: argparse.Namespace) -> tuple[object, list[dict]]:
+    """The winning architecture and the cross-validation rows (none with ``--cv-folds 1``).
+
+    The best mean fold score wins; ties go to the better score on the search's own split.
+    """
+    if args.cv_folds == 1:
+        return ranked[0][0], []
+    print(f"cross-validation rung: the {min(args.cv_finalists, len(ranked))} best finalists on "
+          f"{args.cv_folds} folds", flush=True)
+    rows = cross_validate(task, space, ranked[:args.cv_finalists], args)
+    best = max(range(len(rows)), key=lambda i: (rows[i]["score"], rows[i]["fold_scores"][0], -i))
+    return ranked[best][0], rows
+
+
+def validate_baseline(task: nm.Task, space: ChainSpace, args: argparse.Namespace) -> dict:
+    """The baseline trained like a finalist (and cross-validated), for the report only: it never
+    takes part in choosing the winner."""
+    baseline = space.from_str(BASELINE)
+    validation, measurement = on_validation(task, space, baseline, args)
+    print(f"baseline trained like a finalist: val acc {validation['val_accuracy']:.4f} "
+          f"loss {validation['val_loss']:.4f}", flush=True)
+    if args.cv_folds > 1:
+        validation["cross_validation"] = cross_validate(task, space, [(baseline, measurement)], args,
+                                                        label="baseline")[0]
+    return validation
+
+
+def network_fields(prefix: str, summarised: dict) -> dict:
+    """One network's ``summary`` as report fields named with ``prefix`` (its run times go elsewhere)."""
+    return {prefix + name: value for name, value in summarised.items() if name != "train_seconds"}
+
+
+def search_fields(args: argparse.Namespace, space: ChainSpace, history: nm.History, finalists: list[dict],
+                  cross_validation: list[dict]) -> dict:
+    """The report's ``search`` section: strategy, trials, finalists, cross-validation and space."""
+    return {"strategy": args.strategy, "settings": strategy_settings(args), "objective": args.objective,
+            "trials": len(history), "completed": len(history.completed()),
+            "epochs_trained": round(sum(t.candidate.budget or args.search_epochs for t in history), 1),
+            "trial_seconds": round(sum(t.cost for t in history), 1),
+            "search_epochs": None if uses_budget(args.strategy) else args.search_epochs,
+            "finalists": finalists,
+            "cross_validation": {"folds": args.cv_folds, "finalists": cross_validation},
+            "best_search_val_accuracy": max(t.measurement.metrics["val_accuracy"] for t in history.completed()),
+            "space": {k: list(v) if isinstance(v, tuple) else v for k, v in space_settings(args).items()},
+            "space_size": space.size()}
+
+
+def machine_fields(load_start: tuple[float, float, float]) -> dict:
+    """Where the benchmark ran: versions, CPU count and the load average at the start and the end."""
+    return {"platform": platform.platform(), "python": platform.python_version(), "torch": torch.__version__,
+            "cpu_count": os.cpu_count(), "load_average_start": [round(x, 2) for x in load_start],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()]}
+
+
+def write_report(report: dict, out: Path) -> None:
+    """Write the results JSON to ``out`` and print the results table and the time per step."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report)
+    seconds, machine = report["seconds"], report["machine"]
+    print(f"wall time {seconds['total'] / 60:.1f} min (search {seconds['search'] / 60:.1f}, finalists "
+          f"{seconds['finalists'] / 60:.1f}, cross-validation {seconds['cross_validation'] / 60:.1f}, final runs "
+          f"{seconds['final_runs'] / 60:.1f}); load average {machine['load_average_start'][0]:.1f} -> "
+          f"{machine['load_average_end'][0]:.1f} on {machine['cpu_count']} CPUs; wrote {out}")
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the five steps of the module docstring and return the report written to ``--out``."""
+    args = parse_args(argv)
+    started, load_start = time.perf_counter(), os.getloadavg()
+    task, space = setup(args)
+    seconds: dict[str, float] = {}
+    with stopwatch(seconds, "search"):
+        history = search(task, space, args)
+    with stopwatch(seconds, "finalists"):
+        ranked, finalists = choose_finalists(task, space, history, args)
+    with stopwatch(seconds, "cross_validation"):
+        winner, cross_validation = choose_winner(task, space, ranked, args)
+    with stopwatch(seconds, "baseline_validation"):
+        baseline_validation = validate_baseline(task, space, args)
     print(f"final: {args.runs} runs of {args.final_epochs:g} epochs on train + validation", flush=True)
-    mark = time.perf_counter()
-    results = final_runs(task, space, {"searched": winner_arch, "baseline": baseline}, args)
-    final_seconds = time.perf_counter() - mark
+    with stopwatch(seconds, "final_runs"):
+        results = final_runs(task, space, {"searched": winner, "baseline": space.from_str(BASELINE)}, args)
     searched, base = (summary(task, results[name], args.threads) for name in ("searched", "baseline"))
     paired = nm.compare_errors(searched["test_errors"], base["test_errors"], examples=len(task.x_test))
-    wall = time.perf_counter() - started
-
+    wall = round(time.perf_counter() - started, 1)
+    seconds.update(searched_run_mean=statistics.fmean(searched["train_seconds"]),
+                   baseline_run_mean=statistics.fmean(base["train_seconds"]), total=wall)
     report = {
         "task": "mnist1d", "command": "python benchmarks/mnist1d_search.py " + " ".join(argv or sys.argv[1:]),
-        "quick": args.quick,
-        "arch": space.to_str(winner_arch), "params": searched["params"], "flops": searched["flops"],
-        "test_accuracies": searched["test_accuracies"], "test_accuracy_mean": searched["test_accuracy_mean"],
-        "test_accuracy_std": searched["test_accuracy_std"],
-        "test_losses": searched["test_losses"], "test_loss_mean": searched["test_loss_mean"],
-        "test_errors": searched["test_errors"],
-        "test_losses_at_best_temperature": searched["test_losses_at_best_temperature"],
-        "test_loss_at_best_temperature_mean": searched["test_loss_at_best_temperature_mean"],
-        "best_temperatures": searched["best_temperatures"],
-        "baseline_arch": BASELINE, "baseline_params": base["params"], "baseline_flops": base["flops"],
-        "baseline_test_accuracies": base["test_accuracies"],
-        "baseline_test_accuracy_mean": base["test_accuracy_mean"],
-        "baseline_test_accuracy_std": base["test_accuracy_std"],
-        "baseline_test_losses": base["test_losses"], "baseline_test_loss_mean": base["test_loss_mean"],
-        "baseline_test_errors": base["test_errors"],
-        "baseline_test_losses_at_best_temperature": base["test_losses_at_best_temperature"],
-        "baseline_test_loss_at_best_temperature_mean": base["test_loss_at_best_temperature_mean"],
-        "baseline_best_temperatures": base["best_temperatures"],
+        "quick": args.quick, "arch": space.to_str(winner), **network_fields("", searched),
+        "baseline_arch": BASELINE, **network_fields("baseline_", base),
         "baseline_validation": baseline_validation,
         "paired": {**paired.as_dict(), "a": "searched", "b": "baseline", "test": "McNemar exact, runs pooled"},
         "target": {"min_test_accuracy_mean": TARGET, "not_below_baseline": True,
                    "met": searched["test_accuracy_mean"] >= max(TARGET, base["test_accuracy_mean"])},
         "recipe": {k: v for k, v in dataclasses.asdict(recipe(args.final_epochs, args.threads, args.seed)).items()
                    if k not in ("device", "timeout_seconds", "eval_batch_size")},
-        "search": {"strategy": args.strategy, "settings": strategy_settings(args), "objective": args.objective,
-                   "trials": len(history),
-                   "completed": len(history.completed()),
-                   "epochs_trained": round(sum(t.candidate.budget or args.search_epochs for t in history), 1),
-                   "trial_seconds": round(sum(t.cost for t in history), 1),
-                   "search_epochs": None if uses_budget(args.strategy) else args.search_epochs,
-                   "finalists": finalists,
-                   "cross_validation": {"folds": args.cv_folds, "finalists": cross_validation},
-                   "best_search_val_accuracy": max(t.measurement.metrics["val_accuracy"]
-                                                   for t in history.completed()),
-                   "space": {k: list(v) if isinstance(v, tuple) else v for k, v in space_settings.items()},
-                   "space_size": space.size()},
-        "runs": args.runs, "seed": args.seed, "threads": args.threads,
-        "seconds": {"search": round(search_seconds, 1), "finalists": round(select_seconds, 1),
-                    "cross_validation": round(cv_seconds, 1),
-                    "baseline_validation": round(baseline_validation_seconds, 1),
-                    "final_runs": round(final_seconds, 1),
-                    "searched_run_mean": statistics.fmean(searched["train_seconds"]),
-                    "baseline_run_mean": statistics.fmean(base["train_seconds"]), "total": round(wall, 1)},
-        "wall_time_seconds": round(wall, 1),
-        "machine": {"platform": platform.platform(), "python": platform.python_version(),
-                    "torch": torch.__version__, "cpu_count": os.cpu_count(),
-                    "load_average_start": [round(x, 2) for x in load_start],
-                    "load_average_end": [round(x, 2) for x in os.getloadavg()]},
-        "paper_test_accuracies": PAPER,
+        "search": search_fields(args, space, history, finalists, cross_validation),
+        "runs": args.runs, "seed": args.seed, "threads": args.threads, "seconds": seconds,
+        "wall_time_seconds": wall, "machine": machine_fields(load_start), "paper_test_accuracies": PAPER,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-
-    print_table(report)
-    print(f"wall time {wall / 60:.1f} min (search {search_seconds / 60:.1f}, finalists {select_seconds / 60:.1f}, "
-          f"cross-validation {cv_seconds / 60:.1f}, final runs {final_seconds / 60:.1f}); load average "
-          f"{load_start[0]:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; wrote {out}")
+    write_report(report, Path(args.out))
     return report
 
 

@@ -18,6 +18,7 @@ def test_retrains_both_networks_of_the_report_and_scores_them_on_fresh_signals(b
     committed = json.loads((benchmark_scripts.BENCHMARKS / "results" / "mnist1d.json").read_text())
     assert result["searched"]["arch"] == committed["arch"]
     assert result["baseline"]["arch"] == committed["baseline_arch"]
+    assert result["report"] == "benchmarks/results/mnist1d.json"  # relative: no directory of this machine
     assert result["signals"] == 1000 and result["data_seed"] == 43 and result["runs"] == 1
     for name in ("searched", "baseline"):
         row = result[name]
@@ -27,6 +28,11 @@ def test_retrains_both_networks_of_the_report_and_scores_them_on_fresh_signals(b
         assert not row["matches_report"]  # one epoch, not the report's sixty
     a, b = (set(result[name]["fresh_errors"][0]) for name in ("searched", "baseline"))
     assert (result["paired"]["only_a_right"], result["paired"]["only_b_right"]) == (len(b - a), len(a - b))
+
+
+def test_the_committed_results_name_their_report_relative_to_the_repository():
+    committed = json.loads((benchmark_scripts.BENCHMARKS / "results" / "mnist1d_fresh.json").read_text())
+    assert committed["report"] == "benchmarks/results/mnist1d.json"
 
 
 def test_fresh_signals_are_not_the_official_ones(bench):
