@@ -1,11 +1,13 @@
-"""The surrogate explorer: ``surrogate_snapshot`` (refit at an iteration), its text, plot and widget."""
+"""Surrogate snapshots (a refit at an iteration of a search), their text and plot, and the explorer widget."""
 import numpy as np
 import pytest
 from fakes import LinearEstimator
 
 import naslib_mini as nm
 from naslib_mini.strategies.bayesopt import GaussianProcess
-from naslib_mini.widgets import plot_snapshot, snapshot_text, surrogate_explorer, surrogate_snapshot
+from naslib_mini.strategies.surrogate_snapshot import snapshot_text, surrogate_snapshot
+from naslib_mini.viz import plot_snapshot
+from naslib_mini.widgets import surrogate_explorer
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
-"""The breeding widget: ``breed`` (crossover + mutation with origins), its text and the widget."""
+"""Breeding: ``breed`` (crossover + mutation with origins), its text, and the breeder widget."""
 import pytest
 
 import naslib_mini as nm
-from naslib_mini.widgets import ORIGINS, arch_parts, breed, breeder, breeding_text
+from naslib_mini.strategies.breeding import ORIGINS, arch_parts, breed, breeding_text
+from naslib_mini.widgets import breeder
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
-"""The REINFORCE lab: its trace records what the strategy did, and the widget re-runs it on each change.
+"""REINFORCE traces record what the strategy did; their plots; the lab widget re-runs one on each change.
 
 Headless runs never fire widget events, so the tests set widget values the way a
 click does and check that the displayed state follows.
 """
 import html
+import importlib
 
 import matplotlib
 import numpy as np
@@ -12,8 +13,9 @@ from fakes import LinearEstimator
 
 import naslib_mini as nm
 from naslib_mini.reproduce import run_seeds
-from naslib_mini.widgets import (ReinforceTrace, plot_learning, plot_policy_heatmap, reinforce_lab, trace_reinforce,
-                                 trace_summary)
+from naslib_mini.reinforce_trace import ReinforceTrace, trace_reinforce, trace_summary
+from naslib_mini.viz import plot_learning, plot_policy_heatmap
+from naslib_mini.widgets import reinforce_lab
 
 matplotlib.use("Agg")
 
@@ -114,8 +116,10 @@ def test_summary_reports_entropy_and_distinct_counts(trace):
     assert f"{trace.distinct[:, -1].mean():.0f} of 40 queries" in text
 
 
-def test_lab_reruns_the_trace_when_a_control_changes():
+def test_lab_runs_nothing_until_displayed_then_reruns_on_each_change():
     lab = reinforce_lab(trials=30, runs=1, seed=1)
+    assert lab.trace is None and lab.summary.value == ""  # constructing is instant
+    lab._repr_mimebundle_()  # what displaying it in a notebook calls
     assert lab.trace.rewards.shape == (1, 30) and bytes(lab.plot.value).startswith(b"\x89PNG")
     assert "learning rate 0.05" in html.unescape(lab.summary.value)
     lab.learning_rate.value = 0.5
@@ -126,3 +130,12 @@ def test_lab_reruns_the_trace_when_a_control_changes():
     assert lab.trace.policy == "reinforce-lstm" and "reinforce-lstm" in lab.summary.value
     with pytest.raises(ValueError, match="valid choices: reinforce, reinforce-lstm"):
         reinforce_lab(policy="lstm")
+
+
+def test_lab_shows_a_trace_it_is_given_without_running_one(trace, monkeypatch):
+    lab_module = importlib.import_module("naslib_mini.widgets.reinforce_lab")  # the package's name is the function
+    monkeypatch.setattr(lab_module, "trace_reinforce", lambda *a, **k: pytest.fail("ran a trace"))
+    lab = reinforce_lab(trace=trace)
+    assert lab.trace is trace and trace_summary(trace) in html.unescape(lab.summary.value)
+    assert lab.learning_rate.value == trace.learning_rate and lab.policy.value == trace.policy
+    assert bytes(lab.plot.value).startswith(b"\x89PNG")

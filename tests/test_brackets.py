@@ -1,4 +1,4 @@
-"""The bracket planner: schedules match what the strategies run, records read promotions back.
+"""Bracket schedules match what the strategies run, records read promotions back; their plots and the planner.
 
 Headless runs never fire widget events, so the tests set widget values the way a
 click does and check that the displayed state follows.
@@ -11,8 +11,9 @@ import pytest
 from fakes import LinearEstimator
 
 import naslib_mini as nm
-from naslib_mini.widgets import (bracket_planner, bracket_records, bracket_schedule, plot_brackets, plot_schedule,
-                                 schedule_text)
+from naslib_mini.strategies.brackets import bracket_records, bracket_schedule, schedule_text
+from naslib_mini.viz import plot_brackets, plot_schedule
+from naslib_mini.widgets import bracket_planner
 
 matplotlib.use("Agg")
 
