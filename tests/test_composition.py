@@ -8,9 +8,9 @@ import html
 import pytest
 
 import naslib_mini as nm
+from naslib_mini.composition import LAYER_FIELDS, compose, composition_text, layer_choices
 from naslib_mini.spaces.chain import ChainArch, Layer
 from naslib_mini.summary import summarize
-from naslib_mini.composition import LAYER_FIELDS, compose, composition_text, layer_choices
 from naslib_mini.widgets import architecture_composer
 
 DIGITS = nm.TaskSpec("digits", (1, 8, 8), 10)

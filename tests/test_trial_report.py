@@ -1,7 +1,6 @@
-"""Trial reports (``describe_trial``, ``trial_text``) and the trial inspector widget.
+"""Trial reports (``describe_trial``, ``trial_text``) and the trial inspector widget, which shows them.
 
-Headless runs never fire widget events, so the tests set widget values the way a
-click does and check that the displayed state follows.
+The inspector test sets the dropdown's value the way a click does (headless runs fire no events).
 """
 import pytest
 from fakes import LinearEstimator
@@ -16,6 +15,7 @@ DIGITS = nm.TaskSpec("digits", (1, 8, 8), 10)
 
 @pytest.fixture(scope="module")
 def space():
+    """The small chain space every trial of ``history`` comes from."""
     return nm.SPACES.create("chain-small")
 
 
