@@ -70,6 +70,12 @@ class CrossValidationEstimator(Estimator):
         objective: The score of each fold, as for ``TrainingEstimator``.
         **overrides: ``TrainingConfig`` fields to change (``epochs=3``).
 
+    Attributes:
+        whole: The ``TrainingEstimator`` of the whole task; it checks the arguments at
+            construction and builds the task on first use.
+        estimators: One ``TrainingEstimator`` per fold, built on first use (fold 0 trains
+            on the task itself).
+
     Example:
         >>> import naslib_mini as nm
         >>> space = nm.SPACES.create("chain", channels=(8,), max_depth=2)

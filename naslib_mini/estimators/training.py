@@ -78,6 +78,10 @@ class TrainingEstimator(Estimator):
     string, so a repeat gives identical metrics on the CPU with the same thread
     count; on a GPU, cuDNN kernels may change the last digits of the losses.
 
+    The constructor checks its arguments (objective, overrides, configuration, the
+    names of task and space) and stores them; ``task`` and ``space`` are built from
+    their names on first use, so creating an estimator never generates data.
+
     Args:
         task: A ``Task`` or the name of one in ``TASKS`` (split by ``task_seed``).
         space: The search space (or its name) the architectures come from.
