@@ -1,48 +1,61 @@
 """Where benchmark data lives, and loading the NAS-Bench-201 table from it.
 
 Benchmark tables are read-only facts published by their authors (NAS-Bench-201,
-Dong & Yang 2020; NATS-Bench, Dong et al. 2021). They ship beside the project in
-``shared/data``, never inside the package. Code finds them through a
-``data_dir`` argument or the ``NASLIB_MINI_DATA`` environment variable. This
-module only locates and loads files; it knows nothing about architectures
-(``spaces/nb201.py``) or scores (``estimators/tabular.py``), and it never
-unpickles anything (only ``nats_convert.py`` does).
+Dong & Yang 2020; NATS-Bench, Dong et al. 2021). Byte-identical copies ship with
+the package in ``naslib_mini/benchmark_data`` (its README keeps their provenance
+and licences, ``CHECKSUMS`` their sha256), so a fresh clone or install needs
+nothing beside it; a ``data_dir`` argument or the ``NASLIB_MINI_DATA`` environment
+variable points elsewhere. This module only locates and loads files; it knows
+nothing about architectures (``spaces/nb201.py``) or scores
+(``estimators/tabular.py``), and it never unpickles anything (only
+``nats_convert.py`` does).
 """
 from __future__ import annotations
 
 import functools
 import logging
 import os
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from naslib_mini.types import ConfigurationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DATA_ENV", "NB201_FILE", "NB201_SIZE", "data_dir", "load_nb201", "nb201_path"]
+__all__ = ["DATA_ENV", "DataNotFound", "NB201_FILE", "NB201_SIZE", "SHIPPED_DATA", "data_dir", "load_nb201",
+           "nb201_path"]
 
 log = logging.getLogger(__name__)
 
-#: Environment variable naming the benchmark data directory.
+#: Environment variable naming another benchmark data directory.
 DATA_ENV = "NASLIB_MINI_DATA"
+#: The benchmark data shipped with the package: the default data directory.
+SHIPPED_DATA = Path(__file__).resolve().parent / "benchmark_data"
 #: Location of the NAS-Bench-201 table inside the data directory.
 NB201_FILE = Path("nasbench201") / "nb201.csv.gz"
 #: Number of architectures (rows) in the NAS-Bench-201 table.
 NB201_SIZE = 15625
 
 
-def _missing(where: str) -> FileNotFoundError:
-    return FileNotFoundError(
+class DataNotFound(ConfigurationError, FileNotFoundError):
+    """A benchmark file is not where the data directory says; the message names the path and the fix."""
+
+
+def _missing(where: str) -> DataNotFound:
+    return DataNotFound(
         f"NAS-Bench data not found ({where}). The table must be at <data_dir>/{NB201_FILE.as_posix()}. "
-        f"It ships beside the project in shared/data; pass data_dir=... or set the environment "
-        f"variable {DATA_ENV} to that directory (e.g. export {DATA_ENV}=../shared/data). "
-        f"To build it from the official NATS-Bench topology release, run "
+        f"By default naslib_mini reads the copy it ships in {SHIPPED_DATA}; a data_dir=... argument or "
+        f"the environment variable {DATA_ENV} overrides that: point it at a directory holding "
+        f"{NB201_FILE.as_posix()}, or unset {DATA_ENV} (and pass no data_dir) to use the shipped copy. "
+        f"To build the table from the official NATS-Bench topology release, run "
         f"`python -m naslib_mini convert-nats SRC_DIR <data_dir>/{NB201_FILE.as_posix()}`."
     )
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:
-    """The benchmark data directory: ``path`` if given, else ``$NASLIB_MINI_DATA``.
+    """The benchmark data directory: ``path`` if given, else ``$NASLIB_MINI_DATA``, else the shipped copy.
 
     Args:
         path: An explicit directory; takes precedence over the environment.
@@ -50,24 +63,24 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
     Returns:
         The directory as a ``Path`` (not checked for contents here).
 
-    Raises:
-        FileNotFoundError: Neither an argument nor the environment variable names a
-            directory; the message says where the data must be and how to point at it.
-
     Example:
         >>> data_dir("/some/where")
         PosixPath('/some/where')
+        >>> data_dir() == SHIPPED_DATA or DATA_ENV in os.environ
+        True
     """
     if path is not None:
         return Path(path)
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env)
-    raise _missing(f"no data_dir argument and ${DATA_ENV} is not set")
+    return SHIPPED_DATA
 
 
 def nb201_path(path: str | os.PathLike | None = None) -> Path:
-    """The resolved path of ``nb201.csv.gz``; raises ``FileNotFoundError`` if it is not there.
+    """The resolved path of ``nb201.csv.gz``; raises ``DataNotFound`` if it is not there.
+
+    A cheap check (one ``stat``) that estimators make when they are built.
 
     Example:
         >>> nb201_path().name
@@ -87,11 +100,13 @@ def load_nb201(data_dir: str | os.PathLike | None = None) -> "pd.DataFrame":
     (``arch_str``, ``unique_str``, ``c10_valid_12``, ``c10_test_200``, ...).
 
     Args:
-        data_dir: The data directory; by default ``$NASLIB_MINI_DATA``.
+        data_dir: The data directory; by default ``$NASLIB_MINI_DATA`` or the shipped copy.
 
     Raises:
-        FileNotFoundError: The table is missing (the message says how to get it).
-        ValueError: The file is not a complete NAS-Bench-201 table.
+        DataNotFound: The table is missing (a ``FileNotFoundError``; the message says how
+            to get it).
+        ConfigurationError: The file cannot be read or is not a complete NAS-Bench-201
+            table (a ``ValueError``).
 
     Example:
         >>> table = load_nb201()
@@ -108,11 +123,15 @@ def _load_nb201(file: Path) -> "pd.DataFrame":
     import pandas as pd
 
     log.info("loading NAS-Bench-201 table from %s", file)
-    frame = pd.read_csv(file)
+    try:
+        frame = pd.read_csv(file)
+    except (OSError, EOFError, ValueError, zlib.error) as exc:  # a damaged or cut gzip, not a csv, ...
+        raise ConfigurationError(f"{file} cannot be read as a NAS-Bench-201 table ({type(exc).__name__}: "
+                                 f"{exc}); restore it from the copy naslib_mini ships in {SHIPPED_DATA}") from exc
     for column in ("index", "arch_str", "unique_str"):
         if column not in frame.columns:
-            raise ValueError(f"{file} has no column {column!r}; is it a NAS-Bench-201 table?")
+            raise ConfigurationError(f"{file} has no column {column!r}; is it a NAS-Bench-201 table?")
     if len(frame) != NB201_SIZE or not (frame["index"].to_numpy() == range(NB201_SIZE)).all():
-        raise ValueError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
-                         f"got {len(frame)} rows")
+        raise ConfigurationError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
+                                 f"got {len(frame)} rows")
     return frame
