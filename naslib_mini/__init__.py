@@ -14,7 +14,7 @@ from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.comparison import PairedComparison, compare_errors
 from naslib_mini.data import DataNotFound, data_dir, load_nb201
 from naslib_mini.estimators.tabular import TabularEstimator
-from naslib_mini.history import History, Journal, JournalError
+from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.loop import Budget, run
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.registry import Registry
@@ -35,7 +35,7 @@ __all__ = [
     "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "ConfigurationError", "DataNotFound",
     "CrossValidationEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
-    "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",
+    "JOURNAL_FORMAT", "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",
     "STRATEGIES", "SearchExhausted", "SearchSpace", "Strategy", "TASKS", "Task", "TaskSpec",
     "Trial", "TrialState", "build_network", "count_flops", "count_params", "default_rng",
     "derive_seed", "measure_latency", "run",
