@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import benchmark_scripts
 import naslib_mini as nm
 from naslib_mini.data import NB201_FILE, SHIPPED_DATA, load_nb201
 from naslib_mini.estimators.tabular import DATASETS, TabularEstimator
@@ -139,3 +140,11 @@ def test_every_cell_is_answered_from_the_table_read_once(space, data_dir, monkey
     scores = np.array([estimator.estimate(arch).score for arch in archs])
     table = load_nb201(data_dir)
     assert np.array_equal(scores, table["c10_valid_12"].to_numpy()[space.index_array()])
+
+
+def test_speed_benchmark_times_every_step(capsys):
+    medians = benchmark_scripts.load("tabular_speed").main(["--quick"])
+    assert list(medians) == ["load", "cached load", "first query", "per query"]
+    assert all(seconds > 0 for seconds in medians.values())
+    printed = capsys.readouterr().out
+    assert "1,000 queries" in printed and all(step in printed for step in medians)
