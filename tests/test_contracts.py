@@ -170,16 +170,6 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
 }
 
 
-def test_every_registered_estimator_has_small_settings():
-    assert set(nm.ESTIMATORS.names()) == set(ESTIMATOR_SETTINGS)
-
-
-def test_unknown_estimator_lists_the_valid_ones():
-    valid = ", ".join(nm.ESTIMATORS.names())
-    with pytest.raises(KeyError, match=f"unknown estimator 'no-such'; valid choices: {valid}"):
-        nm.ESTIMATORS.create("no-such")
-
-
 @pytest.fixture(params=nm.ESTIMATORS.names())
 def estimator_setting(request):
     """(name, space, factory of fresh estimators, budgets) of one registered estimator."""
@@ -238,16 +228,6 @@ TASK_SETTINGS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def test_every_registered_task_has_small_settings():
-    assert set(nm.TASKS.names()) == set(TASK_SETTINGS)
-
-
-def test_unknown_task_lists_the_valid_ones():
-    valid = ", ".join(nm.TASKS.names())
-    with pytest.raises(KeyError, match=f"unknown task 'no-such'; valid choices: {valid}"):
-        nm.TASKS.create("no-such")
-
-
 @pytest.fixture(params=nm.TASKS.names())
 def make_task(request, tmp_path, monkeypatch):
     """A factory of one registered task by seed; generated data is cached in a temporary folder."""
@@ -279,3 +259,12 @@ class TestTaskContract:
         for space in (tiny_chain(), nm.SPACES.create("nb201", width=4, cells_per_stage=1)):
             net = nm.build_network(space, samples(space, 1)[0], task.spec)
             assert net(task.x_val[:4]).shape == (min(4, len(task.x_val)), task.spec.num_classes)
+
+
+@pytest.mark.parametrize("registry, settings", [(nm.ESTIMATORS, ESTIMATOR_SETTINGS), (nm.TASKS, TASK_SETTINGS)],
+                         ids=["estimators", "tasks"])
+def test_every_registered_name_has_small_settings_and_unknown_names_list_them(registry, settings):
+    assert set(registry.names()) == set(settings)
+    valid = ", ".join(registry.names())
+    with pytest.raises(KeyError, match=f"unknown {registry.kind} 'no-such'; valid choices: {valid}"):
+        registry.create("no-such")
