@@ -12,7 +12,7 @@ from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, CrossValidation
                                     TrainingConfig, TrainingEstimator, train_final)
 from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.comparison import PairedComparison, compare_errors
-from naslib_mini.data import DataNotFound, data_dir, load_nb201
+from naslib_mini.data import DataNotFound, data_dir, load_nas_bench_macro, load_nb201
 from naslib_mini.estimators.tabular import TabularEstimator
 from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.loop import Budget, run
@@ -32,7 +32,8 @@ __version__ = "0.1.0"
 __all__ = [
     "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
     "ChainArch", "ChainConfig", "ChainSpace", "Layer",
-    "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "ConfigurationError", "DataNotFound",
+    "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "load_nas_bench_macro", "ConfigurationError",
+    "DataNotFound",
     "CrossValidationEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
     "JOURNAL_FORMAT", "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",

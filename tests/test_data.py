@@ -1,4 +1,4 @@
-"""The benchmark data shipped with the package: byte-identical to the published files, and installed with it."""
+"""The benchmark data shipped with the package: byte-identical to the published files, installed with it, loadable."""
 from __future__ import annotations
 
 import fnmatch
@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from naslib_mini.data import SHIPPED_DATA
+from naslib_mini import ConfigurationError, DataNotFound
+from naslib_mini.data import MACRO_FILE, SHIPPED_DATA, load_nas_bench_macro, macro_path
 
 REPO = Path(__file__).resolve().parents[1]
 #: The project's read-only originals, when the repository sits beside them (not in a fresh clone).
@@ -82,3 +83,25 @@ def test_package_data_installs_every_shipped_file():
     for name in shipped_files():
         path = (SHIPPED_DATA / name).relative_to(package).as_posix()
         assert any(fnmatch.fnmatch(path, pattern) for pattern in patterns), f"{path} would not be installed"
+
+
+def test_nas_bench_macro_loads_from_the_shipped_gzip_and_from_an_uncompressed_original(tmp_path):
+    macro = load_nas_bench_macro()
+    assert len(macro) == 3 ** 8 and list(macro.columns) == ["test_acc", "mean_acc", "std", "params", "flops"]
+    assert macro.index.is_monotonic_increasing and macro.index[-1] == "22222222"
+    row = macro.loc["02012100"]
+    assert row["test_acc"] == pytest.approx([89.47, 88.95, 89.17], abs=1e-4) and row["params"] == 890666
+    plain = tmp_path / MACRO_FILE.with_suffix("")  # a data directory holding the original .json
+    plain.parent.mkdir(parents=True)
+    plain.write_bytes(shipped_bytes(MACRO_FILE.with_suffix("").as_posix()))
+    assert macro_path(tmp_path) == plain.resolve()
+    assert load_nas_bench_macro(tmp_path).equals(macro)
+
+
+def test_nas_bench_macro_missing_or_incomplete_is_a_clear_error(tmp_path):
+    with pytest.raises(DataNotFound, match="nas-bench-macro_cifar10.json.gz.*NASLIB_MINI_DATA"):
+        load_nas_bench_macro(tmp_path)
+    (tmp_path / MACRO_FILE).parent.mkdir(parents=True)
+    (tmp_path / MACRO_FILE).write_bytes(gzip.compress(b'{"01": {"mean_acc": 50.0}}'))
+    with pytest.raises(ConfigurationError, match="6561 8-digit keys.*got 1 entries"):
+        load_nas_bench_macro(tmp_path)
