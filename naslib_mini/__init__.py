@@ -32,8 +32,8 @@ __version__ = "0.1.0"
 __all__ = [
     "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
     "ChainArch", "ChainConfig", "ChainSpace", "Layer",
-    "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "load_nas_bench_macro", "ConfigurationError",
-    "DataNotFound",
+    "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "load_nas_bench_macro",
+    "ConfigurationError", "DataNotFound",
     "CrossValidationEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
     "JOURNAL_FORMAT", "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",
