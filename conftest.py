@@ -1,18 +1,17 @@
-"""Shared test set-up: tests read benchmark data from ../shared/data unless told otherwise."""
-import os
+"""Shared test set-up: tests read the benchmark data the package ships (or ``$NASLIB_MINI_DATA`` if set)."""
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "shared" / "data"
-os.environ.setdefault("NASLIB_MINI_DATA", str(DATA))
-
 
 @pytest.fixture
 def data_dir() -> Path:
-    path = Path(os.environ["NASLIB_MINI_DATA"])
-    if not (path / "nasbench201" / "nb201.csv.gz").exists():
-        pytest.fail(f"benchmark data not found under {path}; set NASLIB_MINI_DATA")
+    """The benchmark data directory the library uses by default."""
+    from naslib_mini.data import NB201_FILE, data_dir
+
+    path = data_dir()
+    if not (path / NB201_FILE).exists():
+        pytest.fail(f"benchmark data not found under {path}; unset NASLIB_MINI_DATA to use the shipped copy")
     return path
 
 

@@ -2,10 +2,13 @@
 
 ``History`` answers questions about a search (best trial, incumbent trajectory,
 a table); ``Journal`` appends one JSON record per finished trial and reads them
-back for resuming. Neither knows how trials were chosen or scored.
+back for resuming. Every record carries the journal format version
+(``JOURNAL_FORMAT``); a record of another version is refused, never read as if
+its numbers meant the same. Neither knows how trials were chosen or scored.
 """
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import math
@@ -20,9 +23,14 @@ if TYPE_CHECKING:
 
     from naslib_mini.spaces.base import SearchSpace
 
-__all__ = ["History", "Journal", "JournalError"]
+__all__ = ["JOURNAL_FORMAT", "History", "Journal", "JournalError"]
 
 log = logging.getLogger(__name__)
+
+#: Version of the journal record written by ``Journal.write``. Format 2: accuracies are
+#: fractions in [0, 1] in every score and metric. Records without a version come from
+#: earlier releases, which mixed percent (table estimator) and fractions (training).
+JOURNAL_FORMAT = 2
 
 
 class JournalError(ValueError):
@@ -163,8 +171,17 @@ class Journal:
     Each record is written with a single ``write`` and flushed to disk with
     ``fsync``, so a search killed at any moment loses at most the trial it was
     writing. A torn last line (no trailing newline) is such a half-written record:
-    ``read`` drops it with a warning. Any other unreadable line raises
-    ``JournalError`` naming the file and line number.
+    ``read`` drops it with a warning. Any other unreadable line, a record of another
+    format version (``JOURNAL_FORMAT``), and trial numbers that repeat or skip one raise
+    ``JournalError`` naming the file and the problem.
+
+    Example:
+        >>> import tempfile
+        >>> from naslib_mini.types import Candidate, Measurement, Trial, TrialState
+        >>> journal = Journal(Path(tempfile.mkdtemp()) / "j.jsonl")
+        >>> journal.write(Trial(0, Candidate("a"), TrialState.COMPLETE, Measurement(0.5, 1.0), cost=1.0), None)
+        >>> journal.path.read_text()[:40]
+        '{"format": 2, "number": 0, "arch": "a", '
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -173,8 +190,9 @@ class Journal:
     def exists(self) -> bool:
         return self.path.exists() and self.path.stat().st_size > 0
 
-    def write(self, trial: Trial, space: "SearchSpace") -> None:
-        line = json.dumps(record_of(trial, space), allow_nan=False) + "\n"
+    def write(self, trial: Trial, space: "SearchSpace | None") -> None:
+        """Append ``trial``'s record, stamped with ``JOURNAL_FORMAT``, and flush it to disk."""
+        line = json.dumps({"format": JOURNAL_FORMAT, **record_of(trial, space)}, allow_nan=False) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(line)
@@ -182,7 +200,13 @@ class Journal:
             os.fsync(handle.fileno())
 
     def read(self, space: "SearchSpace") -> list[Trial]:
-        """All trials in the journal, in the order they were written."""
+        """All trials in the journal, in the order they were written.
+
+        Raises:
+            JournalError: A line is not a trial record, is of another format version, or
+                the trial numbers repeat or skip one; the message names the file, the line
+                or the numbers, and what to do.
+        """
         text = self.path.read_text(encoding="utf-8")
         lines = text.split("\n")
         torn = lines.pop() if lines else ""
@@ -191,14 +215,41 @@ class Journal:
             if not line.strip():
                 continue
             try:
-                trials.append(trial_of(json.loads(line), space))
+                record = json.loads(line)
+            except ValueError as exc:
+                raise JournalError(f"{self.path}: line {lineno} is not a valid trial record ({exc})") from exc
+            self._check_format(record, lineno)
+            try:
+                trials.append(trial_of(record, space))
             except (ValueError, KeyError, TypeError) as exc:
                 raise JournalError(f"{self.path}: line {lineno} is not a valid trial record ({exc})") from exc
         if torn.strip():
             log.warning("%s: dropping the half-written last line %d", self.path, len(lines) + 1)
             with open(self.path, "r+b") as handle:
                 handle.truncate(len(text[: len(text) - len(torn)].encode("utf-8")))
-        numbers = [t.number for t in trials]
-        if len(set(numbers)) != len(numbers):
-            raise JournalError(f"{self.path}: trial numbers repeat")
+        self._check_numbers([t.number for t in trials])
         return trials
+
+    def _check_format(self, record: Any, lineno: int) -> None:
+        found = record.get("format") if isinstance(record, dict) else None
+        if found == JOURNAL_FORMAT:
+            return
+        written = "has no format version" if found is None else f"has format version {found!r}"
+        raise JournalError(
+            f"{self.path}: line {lineno} {written}, but this naslib_mini reads journal format {JOURNAL_FORMAT} "
+            "only (older journals mixed accuracies in percent and fractions, so their scores cannot be compared "
+            "with new ones). Start the search again with a new journal path, or with the naslib_mini version "
+            "that wrote this journal.")
+
+    def _check_numbers(self, numbers: list[int]) -> None:
+        """Trials are numbered 0, 1, 2, ... as they were asked for: a repeat or a gap means a damaged journal."""
+        repeated = sorted(n for n, count in collections.Counter(numbers).items() if count > 1)
+        if repeated:
+            raise JournalError(f"{self.path}: trial numbers repeat: {', '.join(map(str, repeated[:10]))}")
+        missing = sorted(set(range(max(numbers, default=-1) + 1)) - set(numbers))
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+            raise JournalError(
+                f"{self.path}: trial number(s) {shown} are missing (the journal holds {len(numbers)} trials "
+                f"numbered up to {max(numbers)}), so resuming would never run them yet count them as searched. "
+                "The journal was edited or damaged: restore it, or start a new search with another journal path.")

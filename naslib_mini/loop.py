@@ -3,8 +3,10 @@
 ``run`` asks the strategy for a candidate, has the estimator measure it, tells
 the strategy the result and records the trial in the history and its journal,
 until a budget (trials, wall-clock seconds or accumulated cost seconds) is spent
-or the strategy is exhausted. A candidate that raises is a failed trial; the
-search goes on. Knows nothing about particular spaces, strategies or estimators.
+or the strategy is exhausted. A candidate that raises is a failed trial and the
+search goes on, except for a ``ConfigurationError`` (missing data, an estimator
+that does not fit the space): no trial could succeed, so the search stops with it.
+Knows nothing about particular spaces, strategies or estimators.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from typing import Callable, Iterable
 from naslib_mini.estimators.base import Estimator
 from naslib_mini.history import History, Journal
 from naslib_mini.strategies.base import SearchExhausted, Strategy
-from naslib_mini.types import Candidate, Trial, TrialState
+from naslib_mini.types import Candidate, ConfigurationError, Trial, TrialState
 
 __all__ = ["Budget", "run"]
 
@@ -59,10 +61,17 @@ class Budget:
 
 
 def evaluate(estimator: Estimator, candidate: Candidate, number: int) -> Trial:
-    """Measure one candidate; any exception becomes a failed trial carrying its error."""
+    """Measure one candidate; any exception becomes a failed trial carrying its error.
+
+    Raises:
+        ConfigurationError: The estimator cannot work as configured; re-raised, since
+            every other candidate would fail the same way.
+    """
     started = time.perf_counter()
     try:
         measurement = estimator.estimate(candidate.arch, candidate.budget)
+    except ConfigurationError:
+        raise
     except Exception as exc:  # a failing candidate must not end the search
         elapsed = time.perf_counter() - started
         log.info("trial %d failed: %s: %s", number, type(exc).__name__, exc)
@@ -116,12 +125,22 @@ def run(
     Returns:
         The history of the search, resumed trials first.
 
+    Raises:
+        ConfigurationError: The estimator cannot work as configured (missing data, an
+            architecture of another space, a budget it cannot evaluate); the trial that
+            found out is neither recorded nor journaled.
+        JournalError: ``resume`` was asked for a journal that cannot be read.
+
     Example:
         >>> import naslib_mini as nm
         >>> space = nm.SPACES.create("nb201")
         >>> history = nm.run(nm.STRATEGIES.create("random", space=space, seed=0),
         ...                  nm.ESTIMATORS.create("tabular", dataset="cifar10"),
-        ...                  nm.Budget(trials=5))  # doctest: +SKIP
+        ...                  nm.Budget(trials=5))
+        >>> len(history), [trial.ok for trial in history]
+        (5, [True, True, True, True, True])
+        >>> history.best().score == max(trial.score for trial in history)
+        True
     """
     space = strategy.space
     log_file = Journal(journal) if journal is not None else None

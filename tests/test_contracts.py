@@ -1,8 +1,13 @@
-"""Contract tests every registered space and strategy must pass.
+"""Contract tests every registered space, strategy, estimator and task must pass.
 
-A new space or strategy gets these tests for free by registering itself.
+A new space or strategy gets these tests for free by registering itself; a new
+estimator or task also adds its small settings to ``ESTIMATOR_SETTINGS`` or
+``TASK_SETTINGS`` (a test fails until it does).
 """
 from __future__ import annotations
+
+import math
+from typing import Any, Callable
 
 import numpy as np
 import pytest
@@ -144,3 +149,122 @@ class TestStrategyContract:
                          journal=journal, resume=True)
         straight = nm.run(make(name, space), LinearEstimator(space), nm.Budget(trials=16))
         assert [(t.arch, t.candidate.budget) for t in resumed] == [(t.arch, t.candidate.budget) for t in straight]
+
+
+def tiny_chain() -> nm.SearchSpace:
+    return nm.SPACES.create("chain", channels=(8,), max_depth=2)
+
+
+def trained(name: str) -> Callable[[nm.SearchSpace], dict[str, Any]]:
+    """Settings of an estimator that trains: digits, one epoch, one thread, on the given space."""
+    extra = {"folds": 2} if name == "cross-validation" else {}
+    return lambda space: {"task": "digits", "space": space, "epochs": 1, "threads": 1, **extra}
+
+
+#: Per estimator: the space its architectures come from, its small keyword arguments
+#: (given that space), and two budgets (fidelities) it accepts.
+ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., dict[str, Any]], tuple]] = {
+    "nb201": (lambda: nm.SPACES.create("nb201"), lambda space: {"dataset": "cifar10"}, (12, 200)),
+    "training": (tiny_chain, trained("training"), (0.5, 1)),
+    "cross-validation": (tiny_chain, trained("cross-validation"), (0.5, 1)),
+}
+
+
+@pytest.fixture(params=nm.ESTIMATORS.names())
+def estimator_setting(request):
+    """(name, space, factory of fresh estimators, budgets) of one registered estimator."""
+    make_space, arguments, budgets = ESTIMATOR_SETTINGS[request.param]
+    space = make_space()
+    return request.param, space, lambda: nm.ESTIMATORS.create(request.param, **arguments(space)), budgets
+
+
+class TestEstimatorContract:
+    def test_measures_sampled_architectures(self, estimator_setting):
+        _, space, make, _ = estimator_setting
+        estimator = make()
+        for arch in samples(space, 2, seed=3):
+            m = estimator.estimate(arch)
+            assert isinstance(m, nm.Measurement)
+            assert math.isfinite(m.score) and m.cost >= 0
+            assert {"val_accuracy", "params", "epochs"} <= set(m.metrics)
+            assert all(isinstance(k, str) and math.isfinite(v) for k, v in m.metrics.items())
+            assert m.score == pytest.approx(m.metrics["val_accuracy"])  # the default score is validation accuracy
+            assert m.metrics["params"] > 0
+            with pytest.raises(TypeError):
+                m.metrics["val_accuracy"] = 0.0  # read-only: nobody changes a recorded measurement
+
+    def test_accuracy_is_a_fraction(self, estimator_setting, request):
+        name, space, make, _ = estimator_setting
+        if name == "nb201":  # strict: the day the table estimator reports fractions, this mark must go
+            request.applymarker(pytest.mark.xfail(strict=True, reason="the table estimator still reports percent"))
+        m = make().estimate(samples(space, 1, seed=4)[0])
+        assert 0 <= m.metrics["val_accuracy"] <= 1
+
+    def test_budget_is_the_fidelity(self, estimator_setting):
+        _, space, make, budgets = estimator_setting
+        estimator, arch = make(), samples(space, 1, seed=5)[0]
+        for budget in budgets:
+            assert estimator.estimate(arch, budget).metrics["epochs"] == budget
+
+    def test_same_settings_same_measurement(self, estimator_setting):
+        _, space, make, _ = estimator_setting
+        arch = samples(space, 1, seed=6)[0]
+        first, again = make().estimate(arch), make().estimate(arch)  # cost may be wall time, so it may differ
+        assert (first.score, first.metrics) == (again.score, again.metrics)
+
+    def test_searches_in_the_loop(self, estimator_setting):
+        _, space, make, _ = estimator_setting
+        history = nm.run(nm.STRATEGIES.create("random", space=space, seed=0), make(), nm.Budget(trials=3))
+        assert [t.ok for t in history] == [True] * 3
+        assert history.total_cost == pytest.approx(sum(t.measurement.cost for t in history))
+
+
+#: Small keyword arguments of each registered task (besides ``seed``).
+TASK_SETTINGS: dict[str, Callable[[], dict[str, Any]]] = {
+    "digits": dict,
+    "mnist1d": lambda: {"num_samples": 500},
+    "tensors": lambda: {"x": torch.randn(60, 2, 12, generator=torch.Generator().manual_seed(0)),
+                        "y": torch.arange(60) % 3},
+}
+
+
+@pytest.fixture(params=nm.TASKS.names())
+def make_task(request, tmp_path, monkeypatch):
+    """A factory of one registered task by seed; generated data is cached in a temporary folder."""
+    monkeypatch.setenv("NASLIB_MINI_CACHE", str(tmp_path / "cache"))
+    return lambda seed: nm.TASKS.create(request.param, seed=seed, **TASK_SETTINGS[request.param]())
+
+
+def splits(task: nm.Task) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    return [(task.x_train, task.y_train), (task.x_val, task.y_val), (task.x_test, task.y_test)]
+
+
+class TestTaskContract:
+    def test_splits_match_the_spec(self, make_task):
+        task = make_task(0)
+        assert isinstance(task, nm.Task) and isinstance(task.spec, nm.TaskSpec)
+        for x, y in splits(task):
+            assert len(x) > 0 and x.shape == (len(x), *task.spec.input_shape) and y.shape == (len(x),)
+            assert x.dtype == torch.float32 and y.dtype == torch.long
+            assert bool(torch.isfinite(x).all())
+            assert 0 <= int(y.min()) and int(y.max()) < task.spec.num_classes
+
+    def test_same_seed_same_splits_other_seed_other_validation(self, make_task):
+        a, b, c = make_task(0), make_task(0), make_task(1)
+        assert all(torch.equal(x, y) for pair in zip(splits(a), splits(b)) for x, y in zip(*pair))
+        assert not torch.equal(a.x_val, c.x_val)
+
+    def test_sampled_networks_of_a_chain_and_a_cell_space_run_on_it(self, make_task):
+        task = make_task(0)
+        for space in (tiny_chain(), nm.SPACES.create("nb201", width=4, cells_per_stage=1)):
+            net = nm.build_network(space, samples(space, 1)[0], task.spec)
+            assert net(task.x_val[:4]).shape == (min(4, len(task.x_val)), task.spec.num_classes)
+
+
+@pytest.mark.parametrize("registry, settings", [(nm.ESTIMATORS, ESTIMATOR_SETTINGS), (nm.TASKS, TASK_SETTINGS)],
+                         ids=["estimators", "tasks"])
+def test_every_registered_name_has_small_settings_and_unknown_names_list_them(registry, settings):
+    assert set(registry.names()) == set(settings)
+    valid = ", ".join(registry.names())
+    with pytest.raises(KeyError, match=f"unknown {registry.kind} 'no-such'; valid choices: {valid}"):
+        registry.create("no-such")

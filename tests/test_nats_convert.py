@@ -1,4 +1,7 @@
-"""The NATS-Bench converter reproduces the shipped table from the official per-architecture files."""
+"""The NATS-Bench converter reproduces the shipped table from the official per-architecture files.
+
+Reads the official sample files the package ships, whatever ``NASLIB_MINI_DATA`` says.
+"""
 from __future__ import annotations
 
 import argparse
@@ -10,22 +13,26 @@ import pandas as pd
 import pytest
 
 import naslib_mini as nm
+from naslib_mini.data import SHIPPED_DATA
 from naslib_mini.estimators.tabular import DATASETS, TabularEstimator
 from naslib_mini.nats_convert import COLUMN_SOURCES, add_arguments, convert, load_release_file, main
 
 
+SAMPLES = SHIPPED_DATA / "nasbench201" / "nats_official_sample"
+
+
 @pytest.fixture
-def sample_dir(data_dir):
-    return data_dir / "nasbench201" / "nats_official_sample"
+def sample_dir():
+    return SAMPLES
 
 
 @pytest.fixture(scope="module")
 def converted():
-    return convert(nm.data_dir() / "nasbench201" / "nats_official_sample")
+    return convert(SAMPLES)
 
 
-def test_converted_rows_equal_the_shipped_table(converted, data_dir):
-    table = nm.load_nb201(data_dir)
+def test_converted_rows_equal_the_shipped_table(converted):
+    table = nm.load_nb201(SHIPPED_DATA)
     assert list(converted["index"]) == [0, 11, 284]
     shipped = table.set_index("index").loc[[0, 11, 284]].reset_index()
     for column in ("arch_str", "unique_str"):
@@ -48,7 +55,7 @@ def test_written_table_is_readable_by_the_estimator(sample_dir, tmp_path):
     again = pd.read_csv(out)
     pd.testing.assert_frame_equal(again, rows, check_dtype=False)
     # a partial table is refused by the loader, which needs all 15,625 rows
-    with pytest.raises(ValueError, match="15624"):
+    with pytest.raises(nm.ConfigurationError, match="15624"):
         TabularEstimator(data_dir=tmp_path).estimate(nm.NB201Arch(("none",) * 6))
 
 

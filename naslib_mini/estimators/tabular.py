@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from naslib_mini.data import load_nb201
+from naslib_mini.data import load_nb201, nb201_path
 from naslib_mini.estimators.base import ESTIMATORS, Estimator
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
-from naslib_mini.types import Measurement
+from naslib_mini.types import ConfigurationError, Measurement
 
-__all__ = ["DATASETS", "EPOCHS", "DatasetColumns", "TabularEstimator"]
+__all__ = ["DATASETS", "EPOCHS", "DatasetColumns", "SpaceMismatch", "TabularEstimator"]
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,13 @@ DATASETS: dict[str, DatasetColumns] = {
 }
 
 
+class SpaceMismatch(ConfigurationError, TypeError):
+    """The estimator was given an architecture of another space: no trial of this search can be scored."""
+
+
 def _check_epochs(epochs: float, what: str) -> int:
-    if epochs not in EPOCHS:
-        raise ValueError(f"{what} must be one of the table's schedules {', '.join(map(str, EPOCHS))} "
+    if epochs not in EPOCHS:  # the strategy's budgets do not fit the table: a configuration error
+        raise ConfigurationError(f"{what} must be one of the table's schedules {', '.join(map(str, EPOCHS))} "
                          f"(epochs), got {epochs!r}")
     return int(epochs)
 
@@ -70,7 +74,14 @@ class TabularEstimator(Estimator):
         honour_budget: Use a candidate's budget (12 or 200) as its schedule. With
             ``False`` every candidate is scored and charged at ``epochs``, as the
             official NAS-Bench-201 BOHB script does with 200.
-        data_dir: The benchmark data directory; by default ``$NASLIB_MINI_DATA``.
+        data_dir: The benchmark data directory; by default ``$NASLIB_MINI_DATA`` or the
+            copy shipped with the package.
+
+    Raises:
+        DataNotFound: The table is not in the data directory (checked at once, without
+            loading it; a ``ConfigurationError`` and a ``FileNotFoundError``).
+        ConfigurationError: An unknown dataset or schedule (a ``ValueError``); later, on
+            the first query, a table that cannot be loaded or lacks a column.
 
     The measurement's score is the validation accuracy in percent, its cost the
     simulated training seconds of the schedule; metrics are ``val_accuracy``,
@@ -91,11 +102,12 @@ class TabularEstimator(Estimator):
     def __init__(self, dataset: str = "cifar10", epochs: int = 12, honour_budget: bool = True,
                  data_dir: str | os.PathLike | None = None) -> None:
         if dataset not in DATASETS:
-            raise ValueError(f"unknown NAS-Bench-201 dataset {dataset!r}; valid choices: {', '.join(DATASETS)}")
+            raise ConfigurationError(f"unknown NAS-Bench-201 dataset {dataset!r}; valid choices: {', '.join(DATASETS)}")
         self.dataset = dataset
         self.epochs = _check_epochs(epochs, "epochs")
         self.honour_budget = honour_budget
         self.data_dir = data_dir
+        nb201_path(data_dir)  # one stat, no load: missing data stops a search before its first trial
         self.space = NB201Space(data_dir=data_dir)
         self._columns: dict[str, np.ndarray] | None = None
 
@@ -109,6 +121,11 @@ class TabularEstimator(Estimator):
             for epochs in EPOCHS:
                 names[f"valid{epochs}"] = spec.valid[epochs]
                 names[f"time{epochs}"] = spec.train_time[epochs]
+            missing = sorted(set(names.values()) - set(table.columns))
+            if missing:
+                raise ConfigurationError(f"the NAS-Bench-201 table {nb201_path(self.data_dir)} has no "
+                                         f"column(s) {', '.join(missing)} for dataset {self.dataset!r}; the data "
+                                         "README lists the columns a complete table holds")
             self._columns = {key: table[column].to_numpy(dtype=float)[rows] for key, column in names.items()}
         return self._columns
 
@@ -116,7 +133,8 @@ class TabularEstimator(Estimator):
         if isinstance(arch, str):
             arch = self.space.from_str(arch)
         if not isinstance(arch, NB201Arch):
-            raise TypeError(f"the nb201 estimator needs an NB201Arch (or its string), got {type(arch).__name__}")
+            raise SpaceMismatch(f"the nb201 estimator needs an NB201Arch (or its string) of the nb201 space, got "
+                                f"{type(arch).__name__} {arch!r}; search the nb201 space with it")
         return arch.code
 
     def estimate(self, arch: NB201Arch | str, budget: float | None = None) -> Measurement:
@@ -127,7 +145,8 @@ class TabularEstimator(Estimator):
             budget: Epochs, 12 or 200; ``None`` (or ``honour_budget=False``) uses ``self.epochs``.
 
         Raises:
-            ValueError: The schedule is neither 12 nor 200.
+            ConfigurationError: The schedule is neither 12 nor 200 (a ``ValueError``), or
+                ``arch`` is not of the nb201 space (``SpaceMismatch``, also a ``TypeError``).
         """
         epochs = self.epochs
         if budget is not None and self.honour_budget:
