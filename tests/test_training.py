@@ -134,8 +134,19 @@ def test_constructing_builds_no_task_and_no_space(monkeypatch):
     refuse_to_build(monkeypatch)
     est = TrainingEstimator("mnist1d", "chain", epochs=1)
     assert repr(est).startswith("TrainingEstimator(task='mnist1d', space='chain', ")
-    with pytest.raises(AssertionError, match="built 'mnist1d' too early"):
+    with pytest.raises(nm.ConfigurationError, match="cannot build task 'mnist1d'.*built 'mnist1d' too early"):
         est.task  # the first use builds it
+
+
+def test_a_task_that_cannot_be_built_stops_the_search_before_any_trial(space, monkeypatch, tmp_path):
+    def broken(name, /, **kwargs):
+        raise OSError(f"cannot write the cache for {name}")
+    monkeypatch.setattr(nm.TASKS, "create", broken)
+    est = TrainingEstimator("mnist1d", space, epochs=1)
+    journal = tmp_path / "journal.jsonl"
+    with pytest.raises(nm.ConfigurationError, match="cannot build task 'mnist1d'.*OSError: cannot write the cache"):
+        nm.run(nm.STRATEGIES.create("random", space=space, seed=0), est, nm.Budget(trials=3), journal=journal)
+    assert not journal.exists()
 
 
 def test_task_and_space_are_built_once_on_first_use(space):

@@ -29,7 +29,7 @@ from naslib_mini.networks import build_network, count_flops, count_params
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.tasks.base import TASKS, Task
-from naslib_mini.types import Measurement
+from naslib_mini.types import ConfigurationError, Measurement
 
 # The routines are re-exported: notebooks, scripts and tests import them from here.
 __all__ = ["OBJECTIVES", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "check_names", "evaluate",
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 #: the loss without its confidence part, which label smoothing makes a matter of
 #: how tightly a network fits the smoothed targets).
 OBJECTIVES = ("accuracy", "loss", "calibrated-loss")
-
-
 
 
 def check_names(task: Task | str, space: SearchSpace | str) -> None:
@@ -119,15 +117,36 @@ class TrainingEstimator(Estimator):
 
     @functools.cached_property
     def task(self) -> Task:
-        """The task, built from its name (split by ``task_seed``) on first use."""
+        """The task, built from its name (split by ``task_seed``) on first use.
+
+        Raises:
+            ConfigurationError: The task cannot be built (its data cannot be generated or
+                read); every trial would fail the same way, so the search stops.
+        """
         source = self._task_source
-        return TASKS.create(source, seed=self.task_seed) if isinstance(source, str) else source
+        if not isinstance(source, str):
+            return source
+        try:
+            return TASKS.create(source, seed=self.task_seed)
+        except Exception as exc:
+            raise ConfigurationError(f"the training estimator cannot build task {source!r} "
+                                     f"(task_seed={self.task_seed}): {type(exc).__name__}: {exc}") from exc
 
     @functools.cached_property
     def space(self) -> SearchSpace:
-        """The search space, built from its name on first use."""
+        """The search space, built from its name on first use.
+
+        Raises:
+            ConfigurationError: The space cannot be built from its name.
+        """
         source = self._space_source
-        return SPACES.create(source) if isinstance(source, str) else source
+        if not isinstance(source, str):
+            return source
+        try:
+            return SPACES.create(source)
+        except Exception as exc:
+            raise ConfigurationError(f"the training estimator cannot build space {source!r}: "
+                                     f"{type(exc).__name__}: {exc}") from exc
 
     @property
     def task_name(self) -> str:
