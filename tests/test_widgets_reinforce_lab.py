@@ -11,7 +11,7 @@ import pytest
 from fakes import LinearEstimator
 
 import naslib_mini as nm
-from naslib_mini.reproduce import run_seeds
+from naslib_mini.seeding import run_seeds
 from naslib_mini.widgets import (ReinforceTrace, plot_learning, plot_policy_heatmap, reinforce_lab, trace_reinforce,
                                  trace_summary)
 

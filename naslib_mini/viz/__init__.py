@@ -5,6 +5,8 @@ nothing about how the histories or results they draw were produced: what they
 show is computed by library functions, which notebooks and tests call too.
 """
 from naslib_mini.viz.axes import axes_or_new
+from naslib_mini.viz.reproduction import plot_reproduction
 from naslib_mini.viz.search import anytime_curve, plot_anytime, plot_history
 
 __all__ = ["anytime_curve", "axes_or_new", "plot_anytime", "plot_history"]
+__all__ += ["plot_reproduction"]
