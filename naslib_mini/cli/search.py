@@ -84,7 +84,7 @@ def check_out(args: argparse.Namespace) -> Path:
         what = (f"--out {out} does not exist" if not out.exists()
                 else f"{journal} is empty" if journal.exists() else f"{out} holds no journal.jsonl")
         raise ValueError(f"--resume: nothing to resume: {what}; run without --resume to start a new search there")
-    if held and not args.resume and (out / "config.json").exists():
+    if held and not args.resume:
         raise FileExistsError(f"{out} already holds a search; pass --resume to continue it or choose another --out")
     return journal
 

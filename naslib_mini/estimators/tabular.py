@@ -105,7 +105,7 @@ class TabularEstimator(Estimator):
         self._columns: dict[str, np.ndarray] | None = None
 
     def _tables(self) -> dict[str, np.ndarray]:
-        """This dataset's columns as arrays ordered by architecture code (built once; accuracies as fractions)."""
+        """This dataset's columns as arrays ordered by architecture code (built once; accuracies in [0, 1])."""
         if self._columns is None:
             table = load_nb201(self.data_dir)
             rows = self.space.index_array()
@@ -152,7 +152,7 @@ class TabularEstimator(Estimator):
         return float(self._tables()["test"][self._code(arch)])
 
     def best_test_accuracy(self) -> float:
-        """The highest 200-epoch test accuracy (a fraction) of any cell on this dataset (the global optimum)."""
+        """The highest 200-epoch test accuracy (a fraction) of any cell on this dataset: the global optimum."""
         return float(self._tables()["test"].max())
 
     def __repr__(self) -> str:

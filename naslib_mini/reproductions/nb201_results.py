@@ -24,8 +24,8 @@ from naslib_mini.reproductions.nb201 import DATASETS, PAPER_OPTIMUM, Protocol, s
 from naslib_mini.strategies import STRATEGIES
 from naslib_mini.viz.search import anytime_curve
 
-__all__ = ["Runs", "check_dataset", "cost_grid", "final_accuracies", "format_table", "paper_figures", "reproduction_curves",
-           "reproduction_result", "reproduction_table", "selected_methods"]
+__all__ = ["Runs", "check_dataset", "cost_grid", "final_accuracies", "format_table", "paper_figures",
+           "reproduction_curves", "reproduction_result", "reproduction_table", "selected_methods"]
 
 #: Runs of a reproduction: histories per method name, in seed order.
 Runs = Mapping[str, Sequence[History]]
