@@ -18,7 +18,8 @@ import resource
 import sys
 import time
 
-from naslib_mini import reproduce
+from naslib_mini.cli import reproduce as command
+from naslib_mini.reproductions import nb201
 
 
 def cpu_seconds() -> float:
@@ -28,11 +29,11 @@ def cpu_seconds() -> float:
 
 
 def profile(name: str, runs: int = 50) -> None:
-    reproduce.run_once(name, 0)  # load the table outside the profile
+    nb201.run_once(name, 0)  # load the table outside the profile
     profiler = cProfile.Profile()
     profiler.enable()
     for seed in range(runs):
-        reproduce.run_once(name, seed)
+        nb201.run_once(name, seed)
     profiler.disable()
     pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
@@ -42,10 +43,10 @@ def main(argv: list[str]) -> int:
         profile(argv[1])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    reproduce.add_arguments(parser)
+    command.add_arguments(parser)
     args = parser.parse_args(["nb201", *argv])
     started, cpu = time.perf_counter(), cpu_seconds()
-    status = reproduce.main(args)
+    status = command.main(args)
     print(f"CPU time (all processes): {cpu_seconds() - cpu:.1f} s; "
           f"wall time with start-up: {time.perf_counter() - started:.1f} s")
     return status

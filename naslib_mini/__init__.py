@@ -18,8 +18,8 @@ from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.loop import Budget, run
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.registry import Registry
-from naslib_mini.reproduce import reproduce_nb201
-from naslib_mini.seeding import default_rng, derive_seed
+from naslib_mini.reproductions import reproduce_nb201
+from naslib_mini.seeding import default_rng, derive_seed, run_seeds
 from naslib_mini.spaces import OPS, SPACES, Decision, Operation, SearchSpace
 from naslib_mini.spaces.chain import ChainArch, ChainConfig, ChainSpace, Layer
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
@@ -39,5 +39,5 @@ __all__ = [
     "JOURNAL_FORMAT", "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",
     "STRATEGIES", "SearchExhausted", "SearchSpace", "Strategy", "TASKS", "Task", "TaskSpec",
     "Trial", "TrialState", "build_network", "count_flops", "count_params", "default_rng",
-    "derive_seed", "measure_latency", "run",
+    "derive_seed", "measure_latency", "run", "run_seeds",
 ]

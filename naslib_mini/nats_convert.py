@@ -14,10 +14,10 @@ arbitrary code, so convert only files you trust (the official release). As a
 second line of defence the unpickler admits only the few harmless classes the
 release uses (``OrderedDict`` and numpy scalars) and refuses everything else.
 Knows nothing about search; reuses the ``nb201`` space for the isomorphism key.
+The command ``python -m naslib_mini convert-nats`` is ``naslib_mini.cli.convert_nats``.
 """
 from __future__ import annotations
 
-import argparse
 import bz2
 import logging
 import os
@@ -33,7 +33,7 @@ from naslib_mini.spaces.nb201 import NB201Space
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COLUMN_SOURCES", "add_arguments", "convert", "load_release_file", "main"]
+__all__ = ["COLUMN_SOURCES", "convert", "load_release_file"]
 
 log = logging.getLogger(__name__)
 
@@ -184,15 +184,3 @@ def convert(src_dir: str | os.PathLike, out_path: str | os.PathLike | None = Non
         log.info("wrote %d rows to %s", len(table), out)
     return table
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``convert-nats SRC OUT`` arguments to a (sub)parser."""
-    parser.add_argument("src", help="directory of the NATS-Bench topology 'simple' release (trusted files only)")
-    parser.add_argument("out", help="where to write the table, e.g. DATA_DIR/nasbench201/nb201.csv.gz")
-
-
-def main(args: argparse.Namespace) -> int:
-    """Run the conversion for parsed ``args``; returns the exit status."""
-    table = convert(args.src, args.out)
-    print(f"wrote {len(table)} architectures to {args.out}")
-    return 0

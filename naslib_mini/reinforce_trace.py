@@ -20,7 +20,7 @@ from naslib_mini.estimators import ESTIMATORS
 from naslib_mini.estimators.base import Estimator
 from naslib_mini.history import History
 from naslib_mini.loop import Budget, run
-from naslib_mini.reproduce import run_seeds
+from naslib_mini.seeding import run_seeds
 from naslib_mini.spaces import SPACES
 from naslib_mini.spaces.base import SearchSpace
 from naslib_mini.strategies import STRATEGIES
@@ -87,7 +87,7 @@ def trace_reinforce(policy: str = "reinforce", learning_rate: float | None = Non
     Args:
         policy: ``"reinforce"`` (one categorical per decision) or ``"reinforce-lstm"``.
         learning_rate: Adam step size (the strategy's default if ``None``).
-        runs: Independent runs; run ``i`` uses ``reproduce.run_seeds(policy, runs, seed)[i]``.
+        runs: Independent runs; run ``i`` uses ``run_seeds(policy, runs, seed)[i]``.
         trials: Queries per run.
         seed: Base seed.
         dataset: NAS-Bench-201 dataset of the default table estimator.

@@ -1,7 +1,8 @@
-"""The main job, ``python -m naslib_mini search``, as a user runs it."""
+"""The command line as a user runs it: the main job ``search``, and bad input to every command."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -9,6 +10,9 @@ import pytest
 import torch
 
 import naslib_mini as nm
+from naslib_mini.cli import main
+from naslib_mini.cli import reproduce as command_reproduce
+from naslib_mini.cli import search as command_search
 
 SMALL = ["--trials", "3", "--epochs", "1", "--threads", "1", "--no-progress"]
 
@@ -70,3 +74,79 @@ def test_search_writes_every_output_and_resumes(tmp_path):
     records = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()]
     assert [r["number"] for r in records] == [0, 1, 2, 3, 4]
     assert records[:3] == [json.loads(line) for line in lines]
+
+
+# -- bad paths and nothing to resume: one line on stderr, never a traceback (in-process) ----------
+
+REPRODUCE_SMALL = ["reproduce", "nb201", "--strategies", "rs", "--runs", "1", "--processes", "1"]
+
+
+def one_line_error(capsys, argv, status, *words):
+    """Run ``main(argv)``; assert its exit status and one stderr line holding ``words``."""
+    assert main(argv) == status
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert lines[0].startswith(f"python -m naslib_mini {argv[0]}: error: ")
+    for word in words:
+        assert str(word) in lines[0], (word, lines[0])
+    return lines[0]
+
+
+def test_reproduce_json_naming_a_directory_is_refused_before_any_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(command_reproduce, "reproduce_nb201", lambda *a, **k: pytest.fail("ran before checking"))
+    one_line_error(capsys, [*REPRODUCE_SMALL, "--json", str(tmp_path)], 2, tmp_path, "is a directory")
+
+
+def test_reproduce_json_under_a_file_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    target = blocker / "out.json"
+    one_line_error(capsys, [*REPRODUCE_SMALL, "--json", str(target)], 2, target, "is a file, not a directory")
+    missing = tmp_path / "no" / "out.json"
+    one_line_error(capsys, [*REPRODUCE_SMALL, "--json", str(missing)], 2, missing, "does not exist")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full to simulate a full disk")
+def test_reproduce_json_on_a_full_disk_is_a_runtime_error(capsys, data_dir):
+    one_line_error(capsys, [*REPRODUCE_SMALL, "--json", "/dev/full"], 1, "/dev/full", "No space left on device")
+
+
+def test_search_out_that_cannot_be_a_directory_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    one_line_error(capsys, ["search", "--out", str(blocker / "run")], 2, "--out", blocker, "is a file")
+    one_line_error(capsys, ["search", "--out", str(blocker)], 2, "--out", blocker, "is a file")
+
+
+def test_resume_where_the_journal_is_a_directory_is_refused(tmp_path, capsys):
+    (tmp_path / "journal.jsonl").mkdir()
+    for extra in ([], ["--resume"]):
+        one_line_error(capsys, ["search", "--out", str(tmp_path), *extra], 2, tmp_path / "journal.jsonl",
+                       "is not a file")
+
+
+@pytest.mark.parametrize("setup, words", [
+    (lambda out: None, ["does not exist"]),
+    (lambda out: out.mkdir(), ["holds no journal.jsonl"]),
+    (lambda out: (out.mkdir(), (out / "journal.jsonl").write_text("")), ["is empty"]),
+    (lambda out: (out.mkdir(), (out / "journal.jsonl").write_text("\n\n")), ["is empty"]),
+])
+def test_resume_with_nothing_to_resume_is_an_error_not_a_new_search(tmp_path, capsys, setup, words):
+    out = tmp_path / "run"
+    setup(out)
+    line = one_line_error(capsys, ["search", "--out", str(out), "--resume", *SMALL], 2,
+                          "nothing to resume", "run without --resume", *words)
+    assert str(out) in line and not (out / "config.json").exists()  # no new search was started
+
+
+def test_a_journal_error_is_one_line(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "journal.jsonl").write_text('{"number": 0}\n')
+
+    def broken(*args, **kwargs):
+        raise nm.JournalError(f"{out / 'journal.jsonl'} line 2: trial 2 follows trial 0;\ntrial 1 is missing")
+
+    monkeypatch.setattr(command_search, "run", broken)
+    one_line_error(capsys, ["search", "--out", str(out), "--resume", *SMALL], 2, "trial 1 is missing", "line 2")

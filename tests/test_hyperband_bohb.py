@@ -167,7 +167,7 @@ def test_bohb_model_proposals_beat_random_samples(space):
             if trial.candidate.info["rung"] == 0:
                 origin = trial.candidate.info["origin"]
                 (model_scores if origin == "model" else random_scores).append(trial.score)
-    assert np.mean(model_scores) > np.mean(random_scores) + 3.0
+    assert np.mean(model_scores) > np.mean(random_scores) + 0.03  # 3 points
 
 
 def test_bohb_counts_failures_and_strangers_as_observations(space):

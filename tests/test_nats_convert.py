@@ -15,7 +15,8 @@ import pytest
 import naslib_mini as nm
 from naslib_mini.data import SHIPPED_DATA
 from naslib_mini.estimators.tabular import DATASETS, TabularEstimator
-from naslib_mini.nats_convert import COLUMN_SOURCES, add_arguments, convert, load_release_file, main
+from naslib_mini.cli.convert_nats import add_arguments, main
+from naslib_mini.nats_convert import COLUMN_SOURCES, convert, load_release_file
 
 
 SAMPLES = SHIPPED_DATA / "nasbench201" / "nats_official_sample"

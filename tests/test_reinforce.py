@@ -120,7 +120,7 @@ def test_rewards_rise_on_the_nb201_table(space, name):
         first.append(np.mean(rewards[:20]))
         last.append(np.mean(rewards[-20:]))
         assert history.best().score == max(rewards)
-    assert np.mean(last) > np.mean(first) + 5.0, (first, last)
+    assert np.mean(last) > np.mean(first) + 0.05, (first, last)  # 5 points
 
 
 def test_works_on_a_chain_space():

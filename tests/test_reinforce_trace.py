@@ -12,8 +12,8 @@ import pytest
 from fakes import LinearEstimator
 
 import naslib_mini as nm
-from naslib_mini.reproduce import run_seeds
 from naslib_mini.reinforce_trace import ReinforceTrace, trace_reinforce, trace_summary
+from naslib_mini.seeding import run_seeds
 from naslib_mini.viz import plot_learning, plot_policy_heatmap
 from naslib_mini.widgets import reinforce_lab
 

@@ -7,13 +7,15 @@ import json
 import pytest
 
 import naslib_mini as nm
-from naslib_mini import reproduce
-from naslib_mini.reproduce import PAPER_FIGURES, Protocol, reproduce_nb201, run_once
+from naslib_mini.cli import reproduce as command
+from naslib_mini.reproductions import nb201
+from naslib_mini.reproductions.nb201 import PAPER_FIGURES, Protocol, reproduce_nb201, run_once
+from naslib_mini.reproductions.nb201_results import format_table
 
 
 def parse(*argv):
     parser = argparse.ArgumentParser()
-    reproduce.add_arguments(parser)
+    command.add_arguments(parser)
     return parser.parse_args(["nb201", *argv])
 
 
@@ -35,26 +37,31 @@ def test_results_are_deterministic_and_the_same_in_parallel(data_dir):
     parallel = reproduce_nb201(strategies=names, runs=6, seed=1, processes=2)
     assert inline == again == parallel
     assert list(inline) == list(names)
-    assert all(row["runs"] == 6 and 85 < row["mean"] < 94.4 and row["std"] >= 0 for row in inline.values())
+    assert all(row["runs"] == 6 and 0.85 < row["mean"] < 0.944 and row["std"] >= 0 for row in inline.values())
     assert reproduce_nb201(strategies=("rs",), runs=6, seed=2, processes=1) != {"rs": inline["rs"]}
 
 
 def test_means_match_the_paper_on_cifar10(data_dir):
     """A 60-run check of the protocol (the 500-run table is in benchmarks/reproduce_nb201.py)."""
     result = reproduce_nb201(strategies=("rs", "rea", "reinforce", "bohb"), runs=60, seed=0, processes=2)
-    paper = PAPER_FIGURES["cifar10"]
+    paper = Protocol().paper()
     for name, key in (("rs", "random"), ("rea", "rea"), ("reinforce", "reinforce"), ("bohb", "bohb")):
-        assert abs(result[name]["mean"] - paper[key][0]) < 0.35, (name, result[name])
+        assert abs(result[name]["mean"] - paper[key][0]) < 0.0035, (name, result[name])
     assert result["rea"]["mean"] > result["rs"]["mean"]
 
 
-def test_paper_figures_only_beside_comparable_protocols():
-    assert Protocol("cifar100", "cifar10").paper() == PAPER_FIGURES["cifar100"]
+def test_paper_figures_are_fractions_and_only_beside_comparable_protocols():
+    transfer = Protocol("cifar100", "cifar10").paper()
+    assert transfer.keys() == PAPER_FIGURES["cifar100"].keys()
+    assert all(transfer[k] == pytest.approx((m / 100, s / 100)) for k, (m, s) in PAPER_FIGURES["cifar100"].items())
     assert Protocol("cifar100", "cifar100").paper() == {}
     assert Protocol("cifar10", "cifar10", cost_budget=6000).paper() == {}
-    table = reproduce.format_table({"rs": {"mean": 93.7, "std": 0.3, "runs": 5}}, Protocol())
-    assert "93.70 ± 0.36" in table and "+0.00" in table
-    lonely = reproduce.format_table({"rs": {"mean": 70.0, "std": 1.0, "runs": 5}}, Protocol("cifar100", "cifar100"))
+
+
+def test_table_prints_fractions_as_percent_beside_the_paper():
+    table = format_table({"rs": {"mean": 0.937, "std": 0.003, "runs": 5}}, Protocol())
+    assert "93.70 ± 0.30" in table and "93.70 ± 0.36" in table and "+0.00" in table
+    lonely = format_table({"rs": {"mean": 0.70, "std": 0.01, "runs": 5}}, Protocol("cifar100", "cifar100"))
     assert "93.70" not in lonely and "none comparable" in lonely
 
 
@@ -62,18 +69,18 @@ def test_the_transfer_protocol_reports_the_other_datasets_test_accuracy(data_dir
     own = reproduce_nb201("cifar100", ("rs",), runs=4, seed=0, processes=1)
     transfer = reproduce_nb201("cifar100", ("rs",), runs=4, seed=0, processes=1, search_dataset="cifar10")
     c10 = reproduce_nb201("cifar10", ("rs",), runs=4, seed=0, processes=1)
-    assert 60 < own["rs"]["mean"] < 74 and 60 < transfer["rs"]["mean"] < 74
+    assert 0.60 < own["rs"]["mean"] < 0.74 and 0.60 < transfer["rs"]["mean"] < 0.74
     assert transfer["rs"]["mean"] != c10["rs"]["mean"]
 
 
 def test_command_prints_the_table_and_writes_json(tmp_path, capsys, data_dir):
     out = tmp_path / "out.json"
-    status = reproduce.main(parse("--strategies", "rs,rea", "--runs", "3", "--processes", "1", "--json", str(out)))
+    status = command.main(parse("--strategies", "rs,rea", "--runs", "3", "--processes", "1", "--json", str(out)))
     assert status == 0
     printed = capsys.readouterr().out
     assert "93.70 ± 0.36" in printed and "93.92 ± 0.30" in printed and "wall time" in printed
     written = json.loads(out.read_text())
-    assert set(written) == {"rs", "rea"}
+    assert set(written) == {"rs", "rea"} and 0 < written["rea"]["mean"] <= 1  # the library's unit
     assert set(written["rs"]) == {"mean", "std", "runs"} and written["rs"]["runs"] == 3
 
 
@@ -87,7 +94,7 @@ def test_all_runs_every_strategy_that_can_search_and_skips_the_rest(monkeypatch,
 
     monkeypatch.setitem(nm.STRATEGIES._factories, "broken", Broken)
     with caplog.at_level("WARNING"):
-        kept = reproduce.searchable(["rs", "broken", "hyperband"])
+        kept = nb201.searchable(["rs", "broken", "hyperband"])
     assert kept == ["rs", "hyperband"]
     assert "broken" in caplog.text and "cannot propose" in caplog.text
 
@@ -100,7 +107,7 @@ def test_all_runs_every_strategy_that_can_search_and_skips_the_rest(monkeypatch,
 ])
 def test_bad_options_are_clear_errors(argv, error, word):
     with pytest.raises(error, match=word):
-        reproduce.main(parse(*argv))
+        command.main(parse(*argv))
 
 
 def test_bad_dataset_names_the_choices():

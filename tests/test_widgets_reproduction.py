@@ -1,4 +1,5 @@
-"""The reproduction explorer: its plain callbacks read a reproduction's histories as the library's command does.
+"""NAS-Bench-201 results read off a reproduction's histories (as the command computes them), their plot,
+and the explorer widget over both.
 
 Headless runs never fire widget events, so the tests set widget values the way a
 click does and check that the displayed state follows.
@@ -10,9 +11,11 @@ import numpy as np
 import pytest
 
 import naslib_mini as nm
-from naslib_mini import reproduce
-from naslib_mini.widgets import (cost_grid, final_accuracies, plot_reproduction, reproduction_curves,
-                                 reproduction_explorer, reproduction_result, reproduction_table)
+from naslib_mini.reproductions import nb201
+from naslib_mini.reproductions.nb201_results import (cost_grid, final_accuracies, paper_figures, reproduction_curves,
+                                                      reproduction_result, reproduction_table)
+from naslib_mini.viz import plot_reproduction
+from naslib_mini.widgets import reproduction_explorer
 
 matplotlib.use("Agg")
 
@@ -22,14 +25,14 @@ RUNS = 4
 
 @pytest.fixture(scope="module")
 def searches():
-    return {name: [reproduce.search_once(name, s) for s in reproduce.run_seeds(name, RUNS, seed=2)]
+    return {name: [nb201.search_once(name, s) for s in nb201.strategy_seeds(name, RUNS, seed=2)]
             for name in METHODS}
 
 
 @pytest.mark.parametrize("dataset", ["cifar10", "imagenet16-120"])
 def test_result_is_what_the_reproduction_command_computes(searches, dataset):
     ours = reproduction_result(searches, dataset)
-    assert ours == reproduce.reproduce_nb201(dataset, METHODS, runs=RUNS, seed=2, processes=1, search_dataset="cifar10")
+    assert ours == nb201.reproduce_nb201(dataset, METHODS, runs=RUNS, seed=2, processes=1, search_dataset="cifar10")
     assert list(reproduction_result(searches, dataset, ["bohb", "rs"])) == ["bohb", "rs"]
 
 
@@ -66,7 +69,7 @@ def test_table_shows_the_paper_only_beside_comparable_searches(searches):
     assert "searched on cifar10, test accuracy on cifar100" in table
     assert "71.04 ± 1.07" in table and "70.85 ± 1.28" in table  # the paper's random search and BOHB
     mean = reproduction_result(searches, "cifar100")["rea"]["mean"]
-    assert f"{mean:.2f}" in table
+    assert 0.6 < mean < 0.74 and f"{100 * mean:.2f}" in table  # a fraction, printed in percent
     lonely = reproduction_table(searches, "cifar100", ["rs"], search_dataset="cifar100")
     assert "71.04" not in lonely and "none comparable" in lonely
 
@@ -93,12 +96,17 @@ def test_cost_grid_ends_at_the_budget():
 def test_plot_draws_one_curve_per_method_and_the_papers_markers(searches):
     import matplotlib.pyplot as plt
 
-    ax = plot_reproduction(searches, "cifar10", ["rs", "rea"], grid=cost_grid(12_000, 8))
+    grid = cost_grid(12_000, 8)
+    curves = reproduction_curves(searches, "cifar10", ["rs", "rea"], grid)
+    ax = plot_reproduction(curves, grid, paper_figures(["rs", "rea"], nb201.Protocol()))
     labels = ax.get_legend_handles_labels()[1]
     assert labels == ["rs", "rea", "paper (mean ± std)"]
     assert [line.get_label() for line in ax.get_lines()][:2] == ["rs", "rea"]
+    mean_line = ax.get_lines()[1].get_ydata()
+    np.testing.assert_allclose(mean_line, 100 * curves["rea"].mean(axis=0))  # drawn in percent
+    assert "%" in ax.get_ylabel()
     plt.close(ax.figure)
-    ax = plot_reproduction(searches, "cifar10", ["rs"], search_dataset="cifar100", grid=cost_grid(12_000, 8))
+    ax = plot_reproduction(curves, grid, paper_figures(["rs"], nb201.Protocol("cifar10", "cifar100")))
     assert "paper (mean ± std)" not in ax.get_legend_handles_labels()[1]
     plt.close(ax.figure)
 
@@ -115,7 +123,7 @@ def test_explorer_follows_dataset_and_method_choices(searches):
     explorer.dataset.value = "imagenet16-120"
     shown = html.unescape(explorer.table.value)
     assert "test accuracy on imagenet16-120" in shown
-    assert f"{reproduction_result(searches, 'imagenet16-120')['rs']['mean']:.2f}" in shown
+    assert f"{100 * reproduction_result(searches, 'imagenet16-120')['rs']['mean']:.2f}" in shown
 
     explorer.methods.value = ("bohb",)
     shown = html.unescape(explorer.table.value)

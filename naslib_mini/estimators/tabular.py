@@ -5,7 +5,9 @@ A query returns in microseconds what took the benchmark's authors GPU-hours
 after the 12- or 200-epoch schedule is the score, and the simulated training
 time of that schedule is the cost, so budgets compare methods fairly (the
 NAS-Bench-201 protocol). The 200-epoch test accuracy is reported in the metrics
-for the final figure; strategies never read it. Knows nothing about strategies;
+for the final figure; strategies never read it. The table holds percent, as
+published; accuracies leave this module as fractions in [0, 1], like every
+estimator's (converted once, when the columns are read). Knows nothing about strategies;
 reads the table through ``naslib_mini.data`` and architectures through the
 ``nb201`` space.
 """
@@ -28,6 +30,9 @@ log = logging.getLogger(__name__)
 
 #: Training schedules (epochs) the table holds.
 EPOCHS = (12, 200)
+
+#: The table's accuracies are percent; measurements carry fractions.
+PERCENT = 100.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ class TabularEstimator(Estimator):
         ConfigurationError: An unknown dataset or schedule (a ``ValueError``); later, on
             the first query, a table that cannot be loaded or lacks a column.
 
-    The measurement's score is the validation accuracy in percent, its cost the
+    The measurement's score is the validation accuracy as a fraction, its cost the
     simulated training seconds of the schedule; metrics are ``val_accuracy``,
     ``test_accuracy`` (200 epochs), ``params`` (a count, like every estimator), ``train_time`` and ``epochs``.
 
@@ -91,10 +96,10 @@ class TabularEstimator(Estimator):
         >>> import naslib_mini as nm
         >>> space, est = nm.SPACES.create("nb201"), nm.ESTIMATORS.create("nb201", dataset="cifar10")
         >>> m = est.estimate(space.from_index(6111))
-        >>> round(m.score, 2), round(m.cost, 1), round(m.metrics["test_accuracy"], 2)
-        (84.38, 172.8, 94.37)
-        >>> round(est.estimate(space.from_index(6111), budget=200).score, 2)
-        91.61
+        >>> round(m.score, 4), round(m.cost, 1), round(m.metrics["test_accuracy"], 4)
+        (0.8438, 172.8, 0.9437)
+        >>> round(est.estimate(space.from_index(6111), budget=200).score, 4)
+        0.9161
     """
 
     name = "nb201"
@@ -112,7 +117,7 @@ class TabularEstimator(Estimator):
         self._columns: dict[str, np.ndarray] | None = None
 
     def _tables(self) -> dict[str, np.ndarray]:
-        """This dataset's columns as arrays ordered by architecture code (built once)."""
+        """This dataset's columns as arrays ordered by architecture code (built once; accuracies in [0, 1])."""
         if self._columns is None:
             table = load_nb201(self.data_dir)
             rows = self.space.index_array()
@@ -126,7 +131,10 @@ class TabularEstimator(Estimator):
                 raise ConfigurationError(f"the NAS-Bench-201 table {nb201_path(self.data_dir)} has no "
                                          f"column(s) {', '.join(missing)} for dataset {self.dataset!r}; the data "
                                          "README lists the columns a complete table holds")
-            self._columns = {key: table[column].to_numpy(dtype=float)[rows] for key, column in names.items()}
+            columns = {key: table[column].to_numpy(dtype=float)[rows] for key, column in names.items()}
+            for key in ("test", *(f"valid{epochs}" for epochs in EPOCHS)):
+                columns[key] /= PERCENT
+            self._columns = columns
         return self._columns
 
     def _code(self, arch: NB201Arch | str) -> int:
@@ -138,7 +146,7 @@ class TabularEstimator(Estimator):
         return arch.code
 
     def estimate(self, arch: NB201Arch | str, budget: float | None = None) -> Measurement:
-        """Validation accuracy (percent) and simulated training seconds of ``arch``.
+        """Validation accuracy (a fraction) and simulated training seconds of ``arch``.
 
         Args:
             arch: An architecture of the ``nb201`` space (or its official string).
@@ -159,11 +167,11 @@ class TabularEstimator(Estimator):
         return Measurement(score=val, cost=seconds, metrics=metrics)
 
     def test_accuracy(self, arch: NB201Arch | str) -> float:
-        """The 200-epoch test accuracy (percent) of ``arch``: the figure to report at the end."""
+        """The 200-epoch test accuracy (a fraction) of ``arch``: the figure to report at the end."""
         return float(self._tables()["test"][self._code(arch)])
 
     def best_test_accuracy(self) -> float:
-        """The highest 200-epoch test accuracy of any cell on this dataset (the global optimum)."""
+        """The highest 200-epoch test accuracy (a fraction) of any cell on this dataset: the global optimum."""
         return float(self._tables()["test"].max())
 
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ Two registered variants share this loop:
   Yang 2020) is 0.5, but at 0.5 the policy collapses onto a few cells within a
   few dozen evaluations (93.18 +- 0.83 test accuracy on CIFAR-10 instead of the
   paper's 93.85); 0.05 reproduces the paper's figures on all three datasets
-  (see ``naslib_mini.reproduce``). Pass ``learning_rate=0.5`` to see the collapse.
+  (see ``naslib_mini.reproductions.nb201``). Pass ``learning_rate=0.5`` to see the collapse.
 * ``"reinforce-lstm"``: the Zoph & Le LSTM controller (``LSTMPolicy``), Adam
   with learning rate 0.02 (see ``LSTMPolicy`` for why not the paper's 6e-4).
 
@@ -127,7 +127,7 @@ class ReinforceLSTM(Reinforce):
             initial weights derive from it.
         learning_rate: Adam step size (0.02; see ``LSTMPolicy``). On the NAS-Bench-201
             table's ~95 queries a run it settles too early; the reproduction uses 0.005
-            (``naslib_mini.reproduce``).
+            (``naslib_mini.reproductions.nb201``).
         baseline_momentum: Momentum of the reward moving average (0.9).
         hidden_size: LSTM units per layer (35, as in Zoph & Le).
         num_layers: LSTM layers (1; Zoph & Le used 2). On NAS-Bench-201 one layer

@@ -7,6 +7,7 @@ know nothing about how the histories or results they draw were produced: what th
 is computed by library functions, which notebooks and tests call too.
 """
 from naslib_mini.viz.axes import axes_or_new
+from naslib_mini.viz.reproduction import plot_reproduction
 from naslib_mini.viz.search import anytime_curve, plot_anytime, plot_history
 from naslib_mini.viz.brackets import plot_brackets, plot_schedule
 from naslib_mini.viz.reinforce import plot_learning, plot_policy_heatmap
@@ -16,3 +17,4 @@ __all__ = ["anytime_curve", "axes_or_new", "plot_anytime", "plot_history"]
 __all__ += ["plot_brackets", "plot_schedule"]
 __all__ += ["plot_learning", "plot_policy_heatmap"]
 __all__ += ["plot_snapshot"]
+__all__ += ["plot_reproduction"]

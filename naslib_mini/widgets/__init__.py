@@ -21,15 +21,12 @@ from naslib_mini.widgets.composer import ArchitectureComposer, architecture_comp
 from naslib_mini.widgets.surrogate import SurrogateExplorer, surrogate_explorer
 from naslib_mini.widgets.inspector import TrialInspector, trial_inspector
 from naslib_mini.widgets.reinforce_lab import ReinforceLab, reinforce_lab
-from naslib_mini.widgets.reproduction import (ReproductionExplorer, cost_grid, final_accuracies, plot_reproduction,
-                                              reproduction_curves, reproduction_explorer, reproduction_result,
-                                              reproduction_table)
+from naslib_mini.widgets.reproduction import ReproductionExplorer, reproduction_explorer
 
 __all__ = ["ORIGINS", "Breeder", "arch_parts", "breed", "breeder", "breeding_text",
            "LAYER_FIELDS", "ArchitectureComposer", "TrialInspector", "architecture_composer", "compose",
            "composition_text", "describe_trial", "layer_choices", "trial_inspector", "trial_text"]
-__all__ += ["ReproductionExplorer", "cost_grid", "final_accuracies", "plot_reproduction", "reproduction_curves",
-            "reproduction_explorer", "reproduction_result", "reproduction_table"]
+__all__ += ["ReproductionExplorer", "reproduction_explorer"]
 __all__ += ["SurrogateExplorer", "plot_snapshot", "snapshot_text", "surrogate_explorer", "surrogate_snapshot"]
 __all__ += ["POLICIES", "ReinforceLab", "ReinforceTrace", "plot_learning", "plot_policy_heatmap", "reinforce_lab",
             "trace_reinforce", "trace_summary"]

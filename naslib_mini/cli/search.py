@@ -4,15 +4,18 @@ Builds the task, space, strategy and training estimator from their registries,
 runs the ask/tell loop with a journal (so ``--resume`` continues a killed run),
 retrains the best architecture on train+validation, reports its test accuracy,
 parameters, FLOPs and CPU latency, and writes the journal, weights, architecture
-JSON, a checked ONNX export and a plot into ``--out``.
+JSON, a checked ONNX export and a plot into ``--out``. Options, checks of
+``--out``/``--resume`` and printing live here; the work is library calls.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import sys
 from pathlib import Path
 
+from naslib_mini.cli.paths import check_output_dir
 from naslib_mini.estimators import ESTIMATORS
 from naslib_mini.estimators.final import train_final
 from naslib_mini.estimators.training import TrainingConfig
@@ -32,6 +35,7 @@ RUN_OPTIONS = ("task", "space", "strategy", "epochs", "seed")
 
 
 def positive_int(text: str) -> int:
+    """An argparse type: ``text`` as an integer >= 1."""
     try:
         value = int(text)
     except ValueError:
@@ -42,6 +46,7 @@ def positive_int(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m naslib_mini search``."""
     parser.add_argument("--task", default="digits", choices=[n for n in TASKS.names() if n != "tensors"],
                         help="task to search on (default: digits)")
     parser.add_argument("--space", default="chain-small", choices=SPACES.names(),
@@ -61,15 +66,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="log what the library does")
 
 
-def check_resume(args: argparse.Namespace, config_path: Path) -> None:
-    """Write the run's options, or check they match the run being resumed."""
+def check_out(args: argparse.Namespace) -> Path:
+    """Check ``--out`` and ``--resume`` before any work; returns the journal's path.
+
+    Raises:
+        ValueError: ``--out`` cannot be a directory, its journal is not a file, or
+            ``--resume`` finds nothing to resume (no directory, no or an empty journal).
+        FileExistsError: ``--out`` holds a search and ``--resume`` was not given.
+    """
+    out = check_output_dir(args.out, "--out")
+    journal = out / "journal.jsonl"
+    if journal.exists() and not journal.is_file():
+        raise ValueError(f"--out {out}: {journal} is not a file; the journal must be a file (remove it or "
+                         "choose another --out)")
+    held = journal.is_file() and journal.read_text(encoding="utf-8").strip() != ""
+    if args.resume and not held:
+        what = (f"--out {out} does not exist" if not out.exists()
+                else f"{journal} is empty" if journal.exists() else f"{out} holds no journal.jsonl")
+        raise ValueError(f"--resume: nothing to resume: {what}; run without --resume to start a new search there")
+    if held and not args.resume:
+        raise FileExistsError(f"{out} already holds a search; pass --resume to continue it or choose another --out")
+    return journal
+
+
+def write_config(args: argparse.Namespace) -> None:
+    """Write the run's options into ``--out``, or check they match the run being resumed."""
     options = {name: getattr(args, name) for name in RUN_OPTIONS}
-    journal = args.out / "journal.jsonl"
-    if config_path.exists() and journal.exists():
+    config_path = args.out / "config.json"
+    if args.resume and config_path.exists():
         saved = json.loads(config_path.read_text())
-        if not args.resume:
-            raise FileExistsError(f"{args.out} already holds a search; pass --resume to continue it "
-                                  "or choose another --out")
         for name, value in options.items():
             if saved.get(name) != value:
                 raise ValueError(f"--{name} {value} does not match the search in {args.out} "
@@ -79,21 +104,23 @@ def check_resume(args: argparse.Namespace, config_path: Path) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    """Search, retrain the best and write the outputs; returns the exit status."""
+    journal = check_out(args)
     task = TASKS.create(args.task, seed=args.seed)
     space = SPACES.create(args.space)
     strategy = STRATEGIES.create(args.strategy, space=space, seed=args.seed)
     config = TrainingConfig(epochs=args.epochs, seed=args.seed, threads=args.threads,
                             timeout_seconds=args.trial_timeout)
     estimator = ESTIMATORS.create("training", task=task, space=space, config=config)
-    check_resume(args, args.out / "config.json")
+    write_config(args)
 
     with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
-        history = run(strategy, estimator, Budget(trials=args.trials), journal=args.out / "journal.jsonl",
+        history = run(strategy, estimator, Budget(trials=args.trials), journal=journal,
                       resume=args.resume, callbacks=[bar])
     best = history.best()
     failed = sum(1 for trial in history if not trial.ok)
     if best is None:
-        print(f"no trial completed ({failed} failed); see {args.out / 'journal.jsonl'}")
+        print(f"no trial completed ({failed} failed); see {journal}", file=sys.stderr)
         return 1
 
     final = train_final(task, space, best.arch, config)

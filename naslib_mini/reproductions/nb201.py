@@ -54,17 +54,18 @@ Findings from checking the scripts against the table (numbers: 500 runs here):
 
 Every run goes through ``naslib_mini.loop.run`` with ``Budget(cost=12000)`` and
 reports ``History.best(max_cost=12000)``; run ``i`` of a strategy uses seed
-``derive_seed(seed, name, i)``. Knows strategies and estimators only by their
-registered names.
+``strategy_seeds(name, runs, seed)[i]``. Accuracies are fractions in [0, 1], as every
+estimator reports them; ``PAPER_FIGURES`` keep the paper's percent as published
+and ``Protocol.paper()`` is the one place they are converted. Result tables and
+anytime curves of finished runs are in ``naslib_mini.reproductions.nb201_results``;
+the command that prints them is ``naslib_mini.cli.reproduce``. Knows strategies
+and estimators only by their registered names.
 """
 from __future__ import annotations
 
-import argparse
 import concurrent.futures
-import json
 import logging
 import os
-import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -74,19 +75,19 @@ from naslib_mini.data import nb201_path
 from naslib_mini.estimators import ESTIMATORS
 from naslib_mini.history import History
 from naslib_mini.loop import Budget, run
-from naslib_mini.seeding import derive_seed
+from naslib_mini.seeding import run_seeds
 from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
 
-__all__ = ["PAPER_FIGURES", "Protocol", "add_arguments", "main", "reproduce_nb201", "run_once", "run_seeds",
-           "search_once"]
+__all__ = ["DATASETS", "DEFAULT_STRATEGIES", "PAPER_FIGURES", "PAPER_OPTIMUM", "SETTINGS", "Protocol",
+           "reproduce_nb201", "run_once", "search_once", "searchable", "strategy_seeds", "summarise"]
 
 log = logging.getLogger(__name__)
 
 DATASETS = ("cifar10", "cifar100", "imagenet16-120")
 DEFAULT_STRATEGIES = ("rs", "rea", "reinforce", "bohb")
 
-#: NAS-Bench-201 paper, Table 5: test accuracy (mean, std over 500 runs) of the
+#: NAS-Bench-201 paper, Table 5: test accuracy in percent (mean, std over 500 runs) of the
 #: architecture each method found by searching on CIFAR-10. Checked against this
 #: table (module docstring): random search and REA agree within 0.22 on all three
 #: datasets; REINFORCE and BOHB differ for the reasons given there.
@@ -96,7 +97,7 @@ PAPER_FIGURES: dict[str, dict[str, tuple[float, float]]] = {
     "imagenet16-120": {"random": (44.57, 1.25), "rea": (45.54, 1.03), "reinforce": (45.24, 1.18),
                        "bohb": (44.42, 1.49)},
 }
-#: The best 200-epoch test accuracy of any cell on each dataset (data README), for the footer.
+#: The best 200-epoch test accuracy (percent) of any cell on each dataset (data README), for the footer.
 PAPER_OPTIMUM = {"cifar10": 94.37, "cifar100": 73.51, "imagenet16-120": 47.31}
 
 #: Hyperparameters of the official scripts, by registered strategy name (SH and
@@ -140,9 +141,17 @@ class Protocol:
         Budget(cost=self.cost_budget)  # validates
 
     def paper(self) -> dict[str, tuple[float, float]]:
-        """The paper's figures comparable with this protocol (empty if none are)."""
+        """The paper's figures comparable with this protocol, as fractions (empty if none are).
+
+        The one place the published percent is converted to the library's unit.
+
+        Example:
+            >>> Protocol().paper()["rea"]
+            (0.9392, 0.003)
+        """
         comparable = self.search_dataset == "cifar10" and self.cost_budget == 12_000 and self.epochs == 12
-        return PAPER_FIGURES[self.dataset] if comparable else {}
+        figures = PAPER_FIGURES[self.dataset] if comparable else {}
+        return {name: (round(mean / 100, 6), round(std / 100, 6)) for name, (mean, std) in figures.items()}
 
 
 # One estimator pair per process and protocol: tables are loaded once per worker.
@@ -164,15 +173,14 @@ def _parts(name: str, protocol: Protocol, data_dir: str | None):
     return _CACHE[key]
 
 
-def run_seeds(name: str, runs: int, seed: int = 0) -> list[int]:
-    """The seeds of runs ``0 .. runs-1`` of strategy ``name``: ``derive_seed(seed, name, i)``.
+def strategy_seeds(name: str, runs: int, seed: int = 0) -> list[int]:
+    """The seeds of runs ``0 .. runs-1`` of strategy ``name`` in ``reproduce_nb201``; aliases share them.
 
     Example:
-        >>> run_seeds("random", 2) == run_seeds("rs", 2) != run_seeds("rs", 2, seed=1)
+        >>> strategy_seeds("rs", 2) == strategy_seeds("random", 2) == run_seeds("random", 2)
         True
     """
-    canonical = STRATEGIES.canonical(name)
-    return [derive_seed(seed, canonical, i) for i in range(runs)]
+    return run_seeds(STRATEGIES.canonical(name), runs, seed)
 
 
 def search_once(name: str, seed: int, protocol: Protocol = Protocol(), data_dir: str | None = None) -> History:
@@ -190,11 +198,11 @@ def search_once(name: str, seed: int, protocol: Protocol = Protocol(), data_dir:
 
 
 def run_once(name: str, seed: int, protocol: Protocol = Protocol(), data_dir: str | None = None) -> float:
-    """One search under ``protocol``; returns the reported test accuracy of its choice.
+    """One search under ``protocol``; returns the reported test accuracy (a fraction) of its choice.
 
     Example:
-        >>> round(run_once("rea", seed=0), 2)
-        94.37
+        >>> round(run_once("rea", seed=0), 4)
+        0.9437
     """
     name = STRATEGIES.canonical(name)
     _, _, report = _parts(name, protocol, data_dir)
@@ -242,7 +250,7 @@ def reproduce_nb201(dataset: str = "cifar10", strategies: Sequence[str] = DEFAUL
         strategies: Registered names (aliases allowed), or ``("all",)`` for every
             registered strategy that can search the space.
         runs: Searches per strategy (500 in the paper).
-        seed: Run ``i`` of strategy ``name`` uses ``derive_seed(seed, name, i)``.
+        seed: Run ``i`` of strategy ``name`` uses ``strategy_seeds(name, runs, seed)[i]``.
         processes: Worker processes (default: the number of CPUs); 1 runs inline.
         data_dir: The benchmark data directory; by default ``$NASLIB_MINI_DATA``.
         search_dataset: Whose validation accuracy guides the search (``dataset`` by default).
@@ -250,7 +258,7 @@ def reproduce_nb201(dataset: str = "cifar10", strategies: Sequence[str] = DEFAUL
         multi_fidelity_epochs: See ``Protocol``.
 
     Returns:
-        ``{name: {"mean", "std", "runs"}}`` of the reported test accuracy (std with ``ddof=0``).
+        ``{name: {"mean", "std", "runs"}}`` of the reported test accuracy, a fraction (``summarise``).
 
     Example:
         >>> result = reproduce_nb201(strategies=("rs",), runs=3, processes=1)
@@ -274,7 +282,7 @@ def reproduce_nb201(dataset: str = "cifar10", strategies: Sequence[str] = DEFAUL
     jobs = []
     for name in names:
         canonical = STRATEGIES.canonical(name)
-        seeds = run_seeds(canonical, runs, seed)
+        seeds = strategy_seeds(canonical, runs, seed)
         size = max(1, -(-runs // (4 * processes)))
         jobs += [(name, canonical, seeds[k:k + size]) for k in range(0, runs, size)]
     scores: dict[str, list[float]] = {name: [] for name in names}
@@ -287,60 +295,16 @@ def reproduce_nb201(dataset: str = "cifar10", strategies: Sequence[str] = DEFAUL
                        for name, canonical, chunk in jobs]
             for name, future in futures:  # in submission order, so results are in seed order
                 scores[name] += future.result()
-    return {name: {"mean": float(np.mean(v)), "std": float(np.std(v)), "runs": len(v)} for name, v in scores.items()}
+    return {name: summarise(values) for name, values in scores.items()}
 
 
-def format_table(result: dict[str, dict[str, float]], protocol: Protocol) -> str:
-    """The result beside the paper's figures, as plain text."""
-    paper = protocol.paper()
-    lines = [f"NAS-Bench-201: searched on {protocol.search_dataset}, test accuracy on {protocol.dataset} "
-             f"(200 epochs), budget {protocol.cost_budget:g} s",
-             f"{'strategy':<16}{'runs':>6}{'ours':>18}{'paper':>18}{'difference':>12}"]
-    for name, row in result.items():
-        ours = f"{row['mean']:.2f} ± {row['std']:.2f}"
-        figure = paper.get(STRATEGIES.canonical(name))
-        theirs = f"{figure[0]:.2f} ± {figure[1]:.2f}" if figure else "-"
-        diff = f"{row['mean'] - figure[0]:+.2f}" if figure else "-"
-        lines.append(f"{name:<16}{row['runs']:>6}{ours:>18}{theirs:>18}{diff:>12}")
-    if paper:
-        lines.append(f"(best cell in the table: {PAPER_OPTIMUM[protocol.dataset]:.2f})")
-    else:
-        lines.append("(the paper's figures are for searches on cifar10 under 12000 s: none comparable)")
-    return "\n".join(lines)
+def summarise(values: Sequence[float]) -> dict[str, float]:
+    """``{"mean", "std", "runs"}`` of one method's reported accuracies (std with ``ddof=0``).
 
+    Example:
+        >>> summarise([0.5, 1.0])
+        {'mean': 0.75, 'std': 0.25, 'runs': 2}
+    """
+    values = np.asarray(values, dtype=float)
+    return {"mean": float(np.mean(values)), "std": float(np.std(values)), "runs": len(values)}
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m naslib_mini reproduce``."""
-    parser.add_argument("benchmark", choices=["nb201"], help="the benchmark to reproduce")
-    parser.add_argument("--dataset", default="cifar10", choices=DATASETS, help="whose test accuracy is reported")
-    parser.add_argument("--search-dataset", default=None, choices=DATASETS,
-                        help="whose validation accuracy guides the search (default: --dataset)")
-    parser.add_argument("--strategies", default=",".join(DEFAULT_STRATEGIES),
-                        help="comma-separated strategy names, or 'all' (default: %(default)s)")
-    parser.add_argument("--runs", type=int, default=500, help="searches per strategy (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="base seed (default: %(default)s)")
-    parser.add_argument("--processes", type=int, default=None, help="worker processes (default: CPUs)")
-    parser.add_argument("--data-dir", default=None, help="benchmark data directory (default: $NASLIB_MINI_DATA)")
-    parser.add_argument("--json", default=None, help="write {strategy: {mean, std, runs}} to this file")
-    parser.add_argument("--verbose", action="store_true", help="log progress and skipped strategies")
-
-
-def main(args: argparse.Namespace) -> int:
-    """Run the reproduction, print the table, write the JSON; returns the exit status."""
-    names = [n.strip() for n in args.strategies.split(",") if n.strip()]
-    if not names:
-        raise ValueError(f"--strategies names no strategy: {args.strategies!r}; valid choices: all, "
-                         + ", ".join(STRATEGIES.names()))
-    if args.processes is not None and args.processes < 1:
-        raise ValueError(f"--processes must be >= 1, got {args.processes}")
-    started = time.perf_counter()
-    result = reproduce_nb201(args.dataset, names, args.runs, args.seed, args.processes, args.data_dir,
-                             search_dataset=args.search_dataset)
-    elapsed = time.perf_counter() - started
-    protocol = Protocol(args.dataset, args.search_dataset or args.dataset)
-    print(format_table(result, protocol))
-    print(f"wall time: {elapsed:.1f} s")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, indent=2)
-    return 0
