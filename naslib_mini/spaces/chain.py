@@ -192,6 +192,11 @@ class ChainSpace(SearchSpace):
         """
         return not has_signal_path(self._check(arch).layers)
 
+    def dead_lists(self) -> int:
+        """How many canonical layer lists ``dead_arch`` stands for (0 if the choices allow none)."""
+        depths = range(self.config.min_depth, self.config.max_depth + 1)
+        return sum(self._grammar.count(depth, live=False) for depth in depths)
+
     @cached_property
     def dead_arch(self) -> ChainArch | None:
         """The architecture that stands for every dead one; ``None`` if the choices allow none.
