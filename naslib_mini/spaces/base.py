@@ -105,6 +105,14 @@ class SearchSpace(abc.ABC):
                 seen.add(arch)
                 yield arch
 
+    def is_dead(self, arch: Hashable) -> bool:
+        """Whether ``arch`` has no path from input to output, so computes a constant and cannot learn.
+
+        The default knows of no such architecture; spaces whose operations can cut the
+        signal (a ``zero`` operation) override it from their operations' ``passes_signal``.
+        """
+        return False
+
     def validate(self, arch: Hashable) -> None:
         """Raise ``ValueError`` naming the problem if ``arch`` is not in this space."""
         indices = self.to_decisions(arch)

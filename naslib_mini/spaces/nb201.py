@@ -307,6 +307,26 @@ class NB201Space(SearchSpace):
         """Official index of every code, read-only: ``index_array()[arch.code] == index(arch)``."""
         return self._official_order()[1]
 
+    def is_dead(self, arch: NB201Arch) -> bool:
+        """Whether no path of operations that pass signal leads from the cell's input to its output.
+
+        Such a cell computes a constant. The benchmark trained and measured each of them
+        (at about chance), so this space keeps them as distinct architectures, as the
+        table does; ``is_dead`` lets an analysis or a strategy tell them apart.
+
+        Example:
+            >>> space = NB201Space()
+            >>> space.is_dead(space.from_str("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"))
+            False
+            >>> space.is_dead(space.from_str("|none~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|"))
+            True
+        """
+        reached = {0}
+        for (source, target), op in zip(EDGES, _ARCHS[_code(arch)].ops):  # edges in topological order
+            if source in reached and TABLE_OPS[op].passes_signal:
+                reached.add(target)
+        return 3 not in reached
+
     def canonical(self, arch: NB201Arch) -> str:
         """The benchmark's isomorphism key of ``arch`` (its ``unique_str``; 6,466 classes).
 
