@@ -86,6 +86,11 @@ def test_a_strategy_needs_a_space(strategy):
     ("evolution", dict(mutation_prob=float("nan")), r"mutation_prob must be a probability in \[0, 1\], got nan"),
     ("ls", dict(num_init=0), "num_init must be an integer >= 1, got 0"),
     ("random", dict(max_draws=0), "max_draws must be an integer >= 1, got 0"),
+    ("grid", dict(max_size=float("nan")), "max_size must be an integer >= 0, got nan"),
+    ("bananas", dict(steps=True), "steps must be an integer >= 1, got True"),
+    ("bo", dict(tune_every=True), "tune_every must be an integer >= 1, got True"),
+    ("reinforce-lstm", dict(hidden_size=True), "hidden_size must be an integer >= 1, got True"),
+    ("sh", dict(num_configs=True), "num_configs must be an integer >= 1, got True"),
 ])
 def test_bad_strategy_sizes_name_the_value_and_the_range(strategy, kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
