@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import os
 import time
 from dataclasses import dataclass
@@ -45,10 +46,14 @@ class Budget:
     cost: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("trials", "seconds", "cost"):
+        if self.trials is not None and (isinstance(self.trials, bool) or not isinstance(self.trials, numbers.Integral)
+                                        or self.trials < 1):
+            raise ValueError(f"budget trials must be a positive integer, got {self.trials!r}")
+        for name in ("seconds", "cost"):
             value = getattr(self, name)
-            if value is not None and not (value > 0 and math.isfinite(value)):
-                raise ValueError(f"budget {name} must be a positive number, got {value!r}")
+            if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                                      or not (value > 0 and math.isfinite(value))):
+                raise ValueError(f"budget {name} must be a positive, finite number of seconds, got {value!r}")
         if self.trials is None and self.seconds is None and self.cost is None:
             raise ValueError("a budget needs at least one of trials, seconds or cost")
 

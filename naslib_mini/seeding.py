@@ -14,7 +14,26 @@ __all__ = ["default_rng", "derive_seed", "run_seeds"]
 
 
 def default_rng(seed: int | np.random.Generator | None = 0) -> np.random.Generator:
-    """A numpy generator from a seed (a generator is returned as it is)."""
+    """A numpy generator from a seed (a generator is returned as it is).
+
+    Args:
+        seed: A non-negative integer, a ``numpy.random.Generator`` (or ``SeedSequence``,
+            ``BitGenerator``), or ``None`` for fresh entropy.
+
+    Raises:
+        ValueError: For anything else (a negative number, a float, a bool, a string),
+            naming the value.
+
+    Example:
+        >>> default_rng(-1)
+        Traceback (most recent call last):
+        ...
+        ValueError: seed must be a non-negative integer, a numpy.random.Generator or None, got -1
+    """
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, a numpy.random.Generator or None, got {seed!r}")
     return np.random.default_rng(seed)
 
 

@@ -75,19 +75,34 @@ def meaning(space, arch):
     return tuple(maps[1:])
 
 
+def carries_input(value) -> bool:
+    """Whether a symbolic map of ``meaning`` depends on the input, found by walking its terms."""
+    if value == ("input",):
+        return True
+    return isinstance(value, (tuple, frozenset)) and any(carries_input(part) for part in value)
+
+
+def meaning_class(space, arch):
+    """``meaning``, with every network whose output does not depend on the input as one class."""
+    maps = meaning(space, arch)
+    return maps if carries_input(maps[-1]) else "dead"
+
+
 # -- counting and the canonical form -------------------------------------------------------
 @pytest.mark.parametrize("name", list(TINY))
 def test_size_is_exact_and_canonical_forms_are_exactly_the_distinct_networks(name):
-    """Brute force over every raw layer list: canonicalising keeps the meaning, and the
+    """Brute force over every raw layer list: canonicalising keeps the meaning (every network
+    whose output ignores the input being one class), ``is_dead`` finds exactly those, and the
     distinct canonical forms, the enumeration, the distinct meanings and size() agree."""
     space = ChainSpace(**TINY[name])
     canonical, meanings = {}, set()
     for raw in raw_archs(space):
         arch = space.canonicalize(raw)
         if arch not in canonical:
-            canonical[arch] = meaning(space, arch)
-        meanings.add(meaning(space, raw))
-        assert canonical[arch] == meaning(space, raw), space.to_str(raw)
+            canonical[arch] = meaning_class(space, arch)
+        meanings.add(meaning_class(space, raw))
+        assert canonical[arch] == meaning_class(space, raw), space.to_str(raw)
+        assert space.is_dead(raw) == (canonical[arch] == "dead") == (arch == space.dead_arch)
     enumerated = list(space)
     assert len(enumerated) == len(set(enumerated)) == len(canonical) == len(meanings) == space.size()
     assert set(enumerated) == set(canonical)
@@ -108,6 +123,12 @@ def test_first_layer_connects_only_in_series_or_skip():
     assert all(space.sample(rng).layers[0].connection in ("series", "skip") for _ in range(200))
 
 
+def raw_layers(text):
+    """The layer list a string spells, not canonicalised."""
+    return ChainArch(tuple(Layer(op, int(c), int(s[1:]), conn)
+                           for op, c, s, conn in (token.split("-") for token in text.split("|"))))
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("conv3x3-16-s1-dense", "conv3x3-16-s1-series"),
     ("conv3x3-16-s1-parallel", "conv3x3-16-s1-series"),
@@ -125,8 +146,9 @@ def test_first_layer_connects_only_in_series_or_skip():
      "conv3x3-32-s1-series|conv3x3-32-s1-series|conv5x5-32-s1-series"),
 ])
 def test_documented_rewrites(raw, expected):
+    """The grammar's rules (some of these lists are dead, which the space then merges)."""
     space = ChainSpace()
-    assert space.to_str(space.from_str(raw)) == expected
+    assert space.to_str(ChainArch(space._grammar.canonicalize(raw_layers(raw).layers))) == expected
 
 
 def test_meaningful_choices_are_kept():
@@ -146,8 +168,10 @@ def test_rewrites_need_their_target_among_the_choices():
 
 def test_iteration_goes_depth_by_depth():
     space = ChainSpace(ops=("conv3x3", "zero"), channels=(8,), strides=(1,), min_depth=2, max_depth=3)
-    depths = [arch.depth for arch in space]
+    archs = list(space)
+    depths = [arch.depth for arch in archs[:-1]]
     assert depths == sorted(depths) and set(depths) == {2, 3}
+    assert archs[-1] == space.dead_arch and archs.count(space.dead_arch) == 1  # the dead class last, once
 
 
 # -- sampling --------------------------------------------------------------------------
@@ -155,7 +179,7 @@ def test_sampling_is_uniform_over_distinct_architectures():
     space = ChainSpace(ops=("conv3x3", "identity", "zero"), channels=(4, 8), strides=(1,),
                        max_depth=2, stem_channels=4)
     archs = list(space)
-    assert len(archs) == space.size() == 190
+    assert len(archs) == space.size() == 155  # 154 that carry signal and the dead class
     rng = nm.default_rng(0)
     draws = Counter(space.sample(rng) for _ in range(60 * len(archs)))
     assert set(draws) == set(archs)
@@ -263,8 +287,8 @@ def test_mutation_gives_a_different_canonical_neighbour_and_is_seeded():
     space = ChainSpace(ops=("conv3x3", "maxpool3x3", "zero"), channels=(4, 8), max_depth=4, stem_channels=4)
     rng = nm.default_rng(0)
     kinds = Counter()
-    for _ in range(60):
-        arch = space.sample(rng)
+    shallow = space.from_str("conv3x3-4-s1-series")  # uniform samples are nearly all of the largest depth
+    for arch in [space.sample(rng) for _ in range(60)] + [shallow] * 30:
         child = space.mutate(arch, rng)
         assert child != arch and child in space.neighbours(arch)
         kinds[np.sign(child.depth - arch.depth)] += 1
@@ -375,7 +399,72 @@ def test_canonical_networks_compute_what_the_raw_layers_compute(ops):
         checked += 1
         for input_shape in [(2, 12), (2, 6, 6)]:
             spec = nm.TaskSpec("toy", input_shape, 3)
+            if space.is_dead(raw):  # one class: each computes a constant, whatever the input
+                assert canonical == space.dead_arch
+                assert not any(map(depends_on_input, [raw, canonical], [spec] * 2)), space.to_str(raw)
+                continue
             nets = [shape_seeded(nm.build_network(space, arch, spec)) for arch in (raw, canonical)]
             assert nm.count_params(nets[0]) == nm.count_params(nets[1])
             x = torch.randn(4, *input_shape, generator=torch.Generator().manual_seed(1))
             torch.testing.assert_close(nets[0](x), nets[1](x), msg=space.to_str(raw))
+
+
+# -- dead architectures: no path from input to output --------------------------------------
+def depends_on_input(arch, spec, space=None):
+    """Whether the built network's outputs differ between the examples of a random batch."""
+    space = space or ChainSpace(ops=("conv3x3", "maxpool3x3", "avgpool3x3", "identity", "zero"),
+                                channels=(4, 8), max_depth=4, stem_channels=4)
+    net = shape_seeded(nm.build_network(space, arch, spec))
+    out = net(torch.randn(8, *spec.input_shape, generator=torch.Generator().manual_seed(1)))
+    return not torch.allclose(out, out[:1].expand_as(out))
+
+
+@pytest.mark.parametrize("text, dead", [
+    ("maxpool3x3-32-s2-series|identity-16-s1-series|zero-16-s1-series", True),  # the issue's main job
+    ("zero-16-s1-series|conv3x3-32-s1-series|maxpool3x3-32-s2-skip", True),  # after a dead map, a skip adds nothing
+    ("conv3x3-16-s1-series|zero-16-s1-skip", False),  # zero on the branch, the skip carries x
+    ("conv3x3-16-s1-series|zero-16-s1-parallel", False),  # the parallel branch is conv3x3
+    ("zero-16-s1-series|conv3x3-16-s1-dense", False),  # dense reads the stem's output too
+    ("conv3x3-16-s2-series|zero-16-s1-series|conv3x3-16-s1-dense", False),
+    ("zero-16-s2-series|conv3x3-16-s1-dense", True),  # after stride 2 only the zero map is at its resolution
+])
+def test_dead_architectures_are_recognised_and_merged(text, dead):
+    space = nm.SPACES.create("chain-small")
+    raw = raw_layers(text)
+    assert space.is_dead(raw) == dead
+    assert (space.canonicalize(raw) == space.dead_arch) == dead
+    assert depends_on_input(raw, nm.TaskSpec("toy", (1, 8, 8), 10), space) != dead
+
+
+def test_dead_class_is_counted_once():
+    space = nm.SPACES.create("chain-small")
+    archs = list(space)
+    assert len(archs) == space.size() == 51_088  # 61,899 canonical lists, 10,812 of them dead
+    assert [a for a in archs if space.is_dead(a)] == [space.dead_arch] == archs[-1:]
+    assert space.to_str(space.dead_arch) == "zero-16-s1-series"
+    assert ChainSpace(connections=("skip",)).dead_arch is None  # every layer keeps its input's path
+    assert ChainSpace(ops=("conv3x3", "identity")).dead_arch is None  # no operation cuts the signal
+
+
+def test_moves_never_lead_to_the_dead_class():
+    space = ChainSpace(ops=("conv3x3", "zero"), channels=(8, 16), max_depth=3)
+    rng = nm.default_rng(0)
+    for arch in [space.sample(rng) for _ in range(40)] + [space.dead_arch]:
+        assert space.dead_arch not in space.neighbours(arch)
+        assert not space.is_dead(space.mutate(arch, rng))
+    live = [a for a in space if not space.is_dead(a)]
+    for _ in range(100):
+        first, second = (live[int(i)] for i in rng.integers(len(live), size=2))
+        assert not space.is_dead(space.crossover(first, second, rng))
+
+
+@pytest.mark.parametrize("strategy", ["random", "grid", "rea", "evolution", "ls"])
+def test_strategies_evaluate_the_dead_class_at_most_once(strategy):
+    from tests.fakes import LinearEstimator  # noqa: PLC0415 (test double)
+    space = ChainSpace(ops=("conv3x3", "zero"), channels=(8,), strides=(1,), max_depth=3)
+    history = nm.run(nm.STRATEGIES.create(strategy, space=space, seed=0), LinearEstimator(space),
+                     nm.Budget(trials=space.size() + 10))
+    archs = [trial.arch for trial in history]
+    assert sum(map(space.is_dead, archs)) <= 1
+    if strategy in ("random", "grid"):  # these visit the whole space, so the dead class once
+        assert len(archs) == space.size() and sum(map(space.is_dead, archs)) == 1

@@ -78,7 +78,7 @@ def test_seconds_budget_stops_at_the_first_trial_that_ends_past_it(space, monkey
 def test_budget_needs_a_limit_and_positive_values():
     with pytest.raises(ValueError, match="at least one"):
         nm.Budget()
-    with pytest.raises(ValueError, match="trials must be a positive number, got -1"):
+    with pytest.raises(ValueError, match="trials must be a positive integer, got -1"):
         nm.Budget(trials=-1)
 
 

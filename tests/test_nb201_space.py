@@ -194,3 +194,12 @@ def test_onehot_encoding(space):
         vector[0] = 1.0  # a shared read-only table row
     with pytest.raises(ValueError, match="valid choices: onehot, path"):
         space.encode(arch, "adjacency")
+
+
+def test_dead_cells_are_those_without_an_input_output_path():
+    """is_dead, from the operations table, agrees with the path encoding (White et al. 2021),
+    which counts the input->output paths of non-none operations."""
+    space = nm.SPACES.create("nb201")
+    dead = [arch for arch in space if space.is_dead(arch)]
+    assert all(space.encode(arch, "path").sum() == 0 for arch in dead)
+    assert sum(space.encode(arch, "path").sum() == 0 for arch in space) == len(dead) == 341

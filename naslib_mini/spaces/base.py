@@ -18,9 +18,17 @@ import numpy as np
 
 from naslib_mini.registry import Registry
 
-__all__ = ["Decision", "SearchSpace", "SPACES"]
+__all__ = ["Decision", "SearchSpace", "SPACES", "require_str"]
 
 SPACES: Registry["SearchSpace"] = Registry("search space")
+
+
+def require_str(text: object, space: str, example: str) -> str:
+    """``text`` if it is a string, else a ``TypeError`` naming it and showing the format of ``space``."""
+    if not isinstance(text, str):
+        raise TypeError(f"{space} architectures are read from strings such as {example!r}, "
+                        f"got {type(text).__name__}: {text!r}")
+    return text
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,14 @@ class SearchSpace(abc.ABC):
             if arch not in seen:
                 seen.add(arch)
                 yield arch
+
+    def is_dead(self, arch: Hashable) -> bool:
+        """Whether ``arch`` has no path from input to output, so computes a constant and cannot learn.
+
+        The default knows of no such architecture; spaces whose operations can cut the
+        signal (a ``zero`` operation) override it from their operations' ``passes_signal``.
+        """
+        return False
 
     def validate(self, arch: Hashable) -> None:
         """Raise ``ValueError`` naming the problem if ``arch`` is not in this space."""

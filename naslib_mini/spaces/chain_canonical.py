@@ -39,7 +39,10 @@ tiny inputs (stride 2 on a 1x1 map).
 The automaton's state after a layer holds all the rules look at: the layer's
 operation, channels and stride, whether a rule waits for a ``parallel`` layer,
 whether the map is dead, the channels of the dead maps at its resolution, and
-the P of rule 6. Knows nothing about torch, strings or strategies.
+the P of rule 6; and, to tell lists that carry signal from those that do not
+(``chain_signal.py``), the signal state. ``count``, ``unrank`` and ``enumerate``
+take ``live``: lists whose output carries signal (the default), or those whose
+output does not. Knows nothing about torch, strings or strategies.
 """
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
+from naslib_mini.spaces.chain_signal import SIGNAL_START, signal_step
 from naslib_mini.spaces.ops import OPS
 
 __all__ = ["ChainGrammar", "Layer", "grammar"]
@@ -83,9 +87,9 @@ class ChainGrammar:
         self.zeros = {n for n in config.ops if OPS[n].is_zero}
         self.identities = {n for n in config.ops if OPS[n].kind == "identity"}
         self.weightless = {n for n in config.ops if not OPS[n].has_weights} - self.zeros  # identity, pooling
-        self.start = (None, config.stem_channels, 1, False, False, None, None)
+        self.start = (None, config.stem_channels, 1, False, False, None, None, *SIGNAL_START)
         self._moves: dict[tuple, list[tuple[Layer, tuple]]] = {}
-        self._counts: list[dict[tuple, int]] | None = None
+        self._counts: dict[bool, list[dict[tuple, int]]] = {}
 
     def kills(self, op: str, c_in: int | None, c_out: int, input_dead: bool) -> bool:
         """Whether ``op`` outputs zeros: it is zero, or keeps the channels of dead input without weights."""
@@ -168,7 +172,7 @@ class ChainGrammar:
     def moves(self, state: tuple) -> list[tuple[Layer, tuple]]:
         """Canonical next layers from ``state`` and the state after each, in choice order."""
         if state not in self._moves:
-            op, channels, stride, pending, *context = state
+            op, channels, stride, pending, *context, live, level = state
             prev = None if op is None else Layer(op, channels, stride, "series")
             moves = []
             for layer in self.layers:
@@ -179,49 +183,49 @@ class ChainGrammar:
                 if waits and self.rewrite(prev, layer, False, context) != (prev, layer):
                     continue
                 moves.append((layer, (layer.op, layer.channels, layer.stride, waits,
-                                      *self.advance(prev, layer, context))))
+                                      *self.advance(prev, layer, context), *signal_step((live, level), op, layer))))
             self._moves[state] = moves
         return self._moves[state]
 
-    @property
-    def counts(self) -> list[dict[tuple, int]]:
-        """``counts[k][state]``: canonical continuations of exactly ``k`` more layers."""
-        if self._counts is None:
+    def counts(self, live: bool = True) -> list[dict[tuple, int]]:
+        """``counts(live)[k][state]``: canonical continuations of exactly ``k`` more layers
+        whose output carries signal (``live``) or does not."""
+        if live not in self._counts:
             frontier, states = {self.start}, set()
             while frontier:
                 states |= frontier
                 frontier = {nxt for s in frontier for _, nxt in self.moves(s)} - states
             edges = {s: Counter(nxt for _, nxt in self.moves(s)).items() for s in states}
-            counts = [{s: int(not s[3]) for s in states}]
+            counts = [{s: int(not s[3] and s[-2] == live) for s in states}]
             for _ in range(self.config.max_depth):
                 counts.append({s: sum(n * counts[-1][nxt] for nxt, n in edges[s]) for s in states})
-            self._counts = counts
-        return self._counts
+            self._counts[live] = counts
+        return self._counts[live]
 
-    def count(self, depth: int) -> int:
-        """Number of canonical layer lists of ``depth`` layers."""
-        return self.counts[depth][self.start]
+    def count(self, depth: int, live: bool = True) -> int:
+        """Number of canonical layer lists of ``depth`` layers (whose output carries signal, or not)."""
+        return self.counts(live)[depth][self.start]
 
-    def unrank(self, rank: int, depth: int) -> tuple[Layer, ...]:
-        """The canonical list of ``depth`` layers at position ``rank`` of ``enumerate(depth)``."""
-        state, layers = self.start, []
+    def unrank(self, rank: int, depth: int, live: bool = True) -> tuple[Layer, ...]:
+        """The canonical list of ``depth`` layers at position ``rank`` of ``enumerate(depth, live=live)``."""
+        state, layers, counts = self.start, [], self.counts(live)
         for remaining in range(depth - 1, -1, -1):
             for layer, nxt in self.moves(state):
-                if rank < self.counts[remaining][nxt]:
+                if rank < counts[remaining][nxt]:
                     layers.append(layer)
                     state = nxt
                     break
-                rank -= self.counts[remaining][nxt]
+                rank -= counts[remaining][nxt]
         return tuple(layers)
 
-    def enumerate(self, depth: int, state: tuple | None = None) -> Iterator[tuple[Layer, ...]]:
-        """Every canonical list of ``depth`` layers, in choice order."""
+    def enumerate(self, depth: int, state: tuple | None = None, live: bool = True) -> Iterator[tuple[Layer, ...]]:
+        """Every canonical list of ``depth`` layers (whose output carries signal, or not), in choice order."""
         if depth == 0:
             yield ()
             return
         for layer, nxt in self.moves(self.start if state is None else state):
-            if self.counts[depth - 1][nxt]:
-                yield from ((layer,) + rest for rest in self.enumerate(depth - 1, nxt))
+            if self.counts(live)[depth - 1][nxt]:
+                yield from ((layer,) + rest for rest in self.enumerate(depth - 1, nxt, live))
 
 
 @functools.lru_cache(maxsize=32)
@@ -232,7 +236,9 @@ def grammar(config: Any) -> ChainGrammar:
         >>> from naslib_mini.spaces.chain import ChainConfig
         >>> g = grammar(ChainConfig(ops=("conv3x3", "zero"), channels=(8,), strides=(1,), max_depth=2))
         >>> [g.count(d) for d in (1, 2)]  # layer 1: series or skip; zero never dense or parallel
-        [4, 20]
+        [3, 15]
+        >>> [g.count(d, live=False) for d in (1, 2)]  # zero in series last, or conv3x3 in series after it
+        [1, 5]
         >>> g.canonicalize((Layer("zero", 8, 1, "series"), Layer("conv3x3", 8, 1, "parallel")))[1]
         Layer(op='conv3x3', channels=8, stride=1, connection='series')
     """

@@ -28,7 +28,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from naslib_mini.data import load_nb201, nb201_path
-from naslib_mini.spaces.base import SPACES, Decision, SearchSpace
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str
 from naslib_mini.spaces.nb201_network import NB201Body
 from naslib_mini.spaces.ops import OPS, Operation
 
@@ -235,7 +235,7 @@ class NB201Space(SearchSpace):
     def __init__(self, width: int = 16, cells_per_stage: int = 5,
                  data_dir: str | os.PathLike | None = None) -> None:
         for label, value in (("width", width), ("cells_per_stage", cells_per_stage)):
-            if not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{label} must be a positive integer, got {value!r}")
         self.width, self.cells_per_stage, self.data_dir = width, cells_per_stage, data_dir
         self._order: tuple[np.ndarray, np.ndarray] | None = None
@@ -261,7 +261,8 @@ class NB201Space(SearchSpace):
         return _STRINGS[_code(arch)]
 
     def from_str(self, text: str) -> NB201Arch:
-        arch = _ARCH_OF_STR.get(text)
+        arch = _ARCH_OF_STR.get(require_str(text, "NAS-Bench-201", "|nor_conv_3x3~0|+|none~0|skip_connect~1|+"
+                                            "|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"))
         return arch if arch is not None else _parse(text.strip())
 
     # -- counting, sampling, moves -----------------------------------------------
@@ -295,6 +296,9 @@ class NB201Space(SearchSpace):
 
     def from_index(self, index: int) -> NB201Arch:
         """The architecture with official NAS-Bench-201 index ``index`` (0..15624)."""
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"NAS-Bench-201 index must be an integer in 0..{_SIZE - 1}, "
+                            f"got {type(index).__name__}: {index!r}")
         if not 0 <= index < _SIZE:
             raise ValueError(f"NAS-Bench-201 index must lie in 0..{_SIZE - 1}, got {index!r}")
         return _ARCHS[int(self._official_order()[0][index])]
@@ -302,6 +306,26 @@ class NB201Space(SearchSpace):
     def index_array(self) -> np.ndarray:
         """Official index of every code, read-only: ``index_array()[arch.code] == index(arch)``."""
         return self._official_order()[1]
+
+    def is_dead(self, arch: NB201Arch) -> bool:
+        """Whether no path of operations that pass signal leads from the cell's input to its output.
+
+        Such a cell computes a constant. The benchmark trained and measured each of them
+        (at about chance), so this space keeps them as distinct architectures, as the
+        table does; ``is_dead`` lets an analysis or a strategy tell them apart.
+
+        Example:
+            >>> space = NB201Space()
+            >>> space.is_dead(space.from_str("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"))
+            False
+            >>> space.is_dead(space.from_str("|none~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|"))
+            True
+        """
+        reached = {0}
+        for (source, target), op in zip(EDGES, _ARCHS[_code(arch)].ops):  # edges in topological order
+            if source in reached and TABLE_OPS[op].passes_signal:
+                reached.add(target)
+        return 3 not in reached
 
     def canonical(self, arch: NB201Arch) -> str:
         """The benchmark's isomorphism key of ``arch`` (its ``unique_str``; 6,466 classes).

@@ -120,6 +120,11 @@ class Operation:
     def is_zero(self) -> bool:
         return self.kind == "zero"
 
+    @property
+    def passes_signal(self) -> bool:
+        """Whether the output depends on the input (every kind but ``zero``, whose output is zeros)."""
+        return not self.is_zero
+
     def build(self, c_in: int, c_out: int, stride: int, ndim: int) -> nn.Module:
         """The module for ``c_in`` -> ``c_out`` channels at ``stride`` on ``ndim``-D inputs.
 

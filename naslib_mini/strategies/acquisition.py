@@ -22,6 +22,7 @@ import numpy as np
 from scipy.special import ndtr
 
 from naslib_mini.strategies.archive import Archive
+from naslib_mini.strategies.base import require_int
 
 __all__ = ["ACQUISITIONS", "AcquisitionOptimizer", "acquisition_values", "expected_improvement",
            "thompson_sample", "upper_confidence_bound"]
@@ -114,8 +115,7 @@ class AcquisitionOptimizer:
     def __post_init__(self) -> None:
         for name in ("num_parents", "mutations_per_parent", "num_random"):
             value = getattr(self, name)
-            if not (isinstance(value, (int, np.integer)) and value >= 0):
-                raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+            require_int(name, value, 0)
         mutated = self.num_parents > 0 and (self.neighbours or self.mutations_per_parent > 0)
         if self.num_random == 0 and not mutated:
             raise ValueError("the acquisition pool would always be empty: num_random is 0 and "

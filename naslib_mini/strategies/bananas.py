@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from naslib_mini.strategies.base import STRATEGIES
+from naslib_mini.strategies.base import STRATEGIES, require_int
 from naslib_mini.strategies.model_based import SurrogateSearch
 
 __all__ = ["Bananas", "MLPEnsemble"]
@@ -51,12 +51,10 @@ class MLPEnsemble:
     def __init__(self, num_members: int = 5, hidden: tuple[int, ...] = (16,), steps: int = 25,
                  learning_rate: float = 0.05, weight_decay: float = 1e-4,
                  seed: int | np.random.Generator | None = 0) -> None:
-        if not (isinstance(num_members, (int, np.integer)) and num_members >= 2):
-            raise ValueError(f"num_members must be an integer >= 2 (a spread needs two), got {num_members!r}")
+        require_int("num_members", num_members, 2, why="a spread needs two")
         if len(hidden) == 0 or not all(isinstance(h, (int, np.integer)) and h >= 1 for h in hidden):
             raise ValueError(f"hidden must be a non-empty tuple of positive integers, got {hidden!r}")
-        if not (isinstance(steps, (int, np.integer)) and steps >= 1):
-            raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        require_int("steps", steps, 1)
         if not (learning_rate > 0 and weight_decay >= 0):
             raise ValueError(f"learning_rate must be > 0 and weight_decay >= 0, got {learning_rate!r}, {weight_decay!r}")
         self.num_members = int(num_members)

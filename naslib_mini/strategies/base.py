@@ -10,16 +10,42 @@ search replays its journal through ``tell``).
 from __future__ import annotations
 
 import abc
+import numbers
 
 import numpy as np
 
 from naslib_mini.registry import Registry
+from naslib_mini.seeding import default_rng
 from naslib_mini.spaces.base import SearchSpace
 from naslib_mini.types import Candidate, Trial
 
-__all__ = ["SearchExhausted", "Strategy", "STRATEGIES"]
+__all__ = ["SearchExhausted", "Strategy", "STRATEGIES", "require_int", "require_probability"]
 
 STRATEGIES: Registry["Strategy"] = Registry("strategy")
+
+
+def require_int(name: str, value: object, low: int, high: int | None = None, why: str = "") -> int:
+    """``value`` as an ``int`` if it is an integer (not a bool) in ``[low, high]``, else a
+    ``ValueError`` naming it and the allowed range (``why`` says where ``high`` comes from).
+
+    Example:
+        >>> require_int("sample_size", 12, 1, 10, "population_size=10")
+        Traceback (most recent call last):
+        ...
+        ValueError: sample_size must be an integer in [1, 10] (population_size=10), got 12
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or \
+            (high is not None and value > high):
+        allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be an integer {allowed}{f' ({why})' if why else ''}, got {value!r}")
+    return int(value)
+
+
+def require_probability(name: str, value: object) -> float:
+    """``value`` as a ``float`` if it is a number in [0, 1], else a ``ValueError`` naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
+    return float(value)
 
 
 class SearchExhausted(Exception):
@@ -40,9 +66,12 @@ class Strategy(abc.ABC):
     uses_budget: bool = False
 
     def __init__(self, space: SearchSpace, seed: int | np.random.Generator | None = 0) -> None:
+        if not isinstance(space, SearchSpace):
+            raise ValueError(f"space must be a SearchSpace (for example SPACES.create('chain-small')), "
+                             f"got {type(space).__name__}: {space!r}")
         self.space = space
         self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.rng = default_rng(seed)
 
     @abc.abstractmethod
     def ask(self) -> Candidate:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import cho_solve, solve_triangular
 
-from naslib_mini.strategies.base import STRATEGIES
+from naslib_mini.strategies.base import STRATEGIES, require_int
 from naslib_mini.strategies.model_based import SurrogateSearch
 
 __all__ = ["BayesianOptimization", "GaussianProcess", "KERNELS", "LocalBayesianOptimization"]
@@ -148,8 +148,7 @@ class BayesianOptimization(SurrogateSearch):
     def __init__(self, space, seed=0, kernel: str = "matern", tune_every: int = 5, refit_every: int = 10,
                  **kwargs) -> None:
         GaussianProcess(kernel)  # validates the kernel name
-        if not (isinstance(tune_every, (int, np.integer)) and tune_every >= 1):
-            raise ValueError(f"tune_every must be an integer >= 1, got {tune_every!r}")
+        require_int("tune_every", tune_every, 1)
         super().__init__(space, seed, refit_every=refit_every, **kwargs)
         self.kernel = kernel
         self.tune_every = int(tune_every)

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from typing import Hashable
 
-import numpy as np
 
 from naslib_mini.strategies.archive import Archive
-from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy
+from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy, require_int, require_probability
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["Evolution"]
@@ -65,21 +64,13 @@ class Evolution(Strategy):
     def __init__(self, space, seed=0, population_size: int = 10, tournament_size: int = 3,
                  crossover_prob: float = 0.5, mutation_prob: float = 0.5, elitism: int = 2) -> None:
         super().__init__(space, seed)
-        if not (isinstance(population_size, (int, np.integer)) and population_size >= 2):
-            raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}")
-        if not (isinstance(tournament_size, (int, np.integer)) and 1 <= tournament_size <= population_size):
-            raise ValueError(f"tournament_size must be an integer in [1, population_size={population_size}], "
-                             f"got {tournament_size!r}")
-        for label, p in (("crossover_prob", crossover_prob), ("mutation_prob", mutation_prob)):
-            if not (0.0 <= p <= 1.0):
-                raise ValueError(f"{label} must be a probability in [0, 1], got {p!r}")
-        if not (isinstance(elitism, (int, np.integer)) and 0 <= elitism < population_size):
-            raise ValueError(f"elitism must be an integer in [0, population_size={population_size}), got {elitism!r}")
-        self.population_size = int(population_size)
-        self.tournament_size = int(tournament_size)
-        self.crossover_prob = float(crossover_prob)
-        self.mutation_prob = float(mutation_prob)
-        self.elitism = int(elitism)
+        self.population_size = require_int("population_size", population_size, 2)
+        self.tournament_size = require_int("tournament_size", tournament_size, 1, self.population_size,
+                                           f"population_size={self.population_size}")
+        self.crossover_prob = require_probability("crossover_prob", crossover_prob)
+        self.mutation_prob = require_probability("mutation_prob", mutation_prob)
+        self.elitism = require_int("elitism", elitism, 0, self.population_size - 1,
+                                   f"fewer than population_size={self.population_size}")
         self.archive = Archive(space)
         self.generation = 0
         self.population: list[tuple[Hashable, float]] = []

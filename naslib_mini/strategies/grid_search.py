@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy
+from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["GridSearch"]
@@ -37,6 +37,7 @@ class GridSearch(Strategy):
 
     def __init__(self, space, seed=0, max_size: int = 100_000) -> None:
         super().__init__(space, seed)
+        require_int("max_size", max_size, 0)
         size = space.size()
         if size > max_size:
             raise ValueError(

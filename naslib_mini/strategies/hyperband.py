@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Hashable, Sequence
 
-from naslib_mini.strategies.base import STRATEGIES, Strategy
+from naslib_mini.strategies.base import STRATEGIES, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["Bracket", "BracketPlan", "Hyperband", "SuccessiveHalving", "geometric_budgets", "hyperband_plans"]
@@ -212,8 +212,8 @@ class SuccessiveHalving(_Brackets):
 
     def __init__(self, space, seed=0, min_budget: float = 1, max_budget: float = 27, eta: float = 3,
                  budgets: Sequence[float] | None = None, num_configs: int | None = None) -> None:
-        if num_configs is not None and not (isinstance(num_configs, int) and num_configs >= 1):
-            raise ValueError(f"num_configs must be an integer >= 1, got {num_configs!r}")
+        if num_configs is not None:
+            require_int("num_configs", num_configs, 1)
         self.num_configs = num_configs
         super().__init__(space, seed, min_budget, max_budget, eta, budgets)
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from typing import Hashable
 
-import numpy as np
 
 from naslib_mini.strategies.archive import Archive
-from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy
+from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["LocalSearch"]
@@ -62,8 +61,7 @@ class LocalSearch(Strategy):
     def __init__(self, space, seed=0, num_init: int = 10, improvement: str = "first",
                  restart: str = "random") -> None:
         super().__init__(space, seed)
-        if not (isinstance(num_init, (int, np.integer)) and num_init >= 1):
-            raise ValueError(f"num_init must be an integer >= 1, got {num_init!r}")
+        require_int("num_init", num_init, 1)
         if improvement not in IMPROVEMENTS:
             raise ValueError(f"unknown improvement {improvement!r}; valid choices: {', '.join(IMPROVEMENTS)}")
         if restart not in RESTARTS:

@@ -19,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from naslib_mini.strategies.base import require_int
 from naslib_mini.strategies.policies import check_learning_rate, check_sizes
 
 __all__ = ["LSTMPolicy"]
@@ -83,8 +84,7 @@ class LSTMPolicy:
         self.sizes = check_sizes(sizes)
         self.learning_rate = check_learning_rate(learning_rate)
         for name, value in (("hidden_size", hidden_size), ("num_layers", num_layers)):
-            if not (isinstance(value, (int, np.integer)) and value >= 1):
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+            require_int(name, value, 1)
         if np.dtype(dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
         self.hidden_size, self.num_layers = H, L = int(hidden_size), int(num_layers)

@@ -24,7 +24,7 @@ from threadpoolctl import ThreadpoolController
 
 from naslib_mini.strategies.acquisition import ACQUISITIONS, AcquisitionOptimizer, acquisition_values
 from naslib_mini.strategies.archive import Archive
-from naslib_mini.strategies.base import SearchExhausted, Strategy
+from naslib_mini.strategies.base import SearchExhausted, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["TARGETS", "Surrogate", "average_ranks", "SurrogateSearch", "single_threaded", "surrogate_encoding",
@@ -153,8 +153,7 @@ class SurrogateSearch(Strategy):
                  neighbours: bool = False, kappa: float = 1.96) -> None:
         super().__init__(space, seed)
         for label, value in (("num_init", num_init), ("refit_every", refit_every)):
-            if not (isinstance(value, (int, np.integer)) and value >= 1):
-                raise ValueError(f"{label} must be an integer >= 1, got {value!r}")
+            require_int(label, value, 1)
         acquisition = self.default_acquisition if acquisition is None else acquisition
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"unknown acquisition {acquisition!r}; valid choices: {', '.join(ACQUISITIONS)}")

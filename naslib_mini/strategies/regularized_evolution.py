@@ -18,7 +18,7 @@ import collections
 import logging
 from typing import Any, Hashable
 
-from naslib_mini.strategies.base import STRATEGIES, Strategy
+from naslib_mini.strategies.base import STRATEGIES, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["RegularizedEvolution"]
@@ -40,7 +40,8 @@ class RegularizedEvolution(Strategy):
         space: The search space.
         seed: Seed of the strategy's generator.
         population_size: Members kept alive (``P`` in the paper; 10 in NAS-Bench-201).
-        sample_size: Tournament size (``S``; 3 in NAS-Bench-201).
+        sample_size: Tournament size (``S``; 3 in NAS-Bench-201), at most ``population_size``;
+            by default 3, or ``population_size`` when that is smaller.
 
     Attributes:
         population: ``(arch, score)`` pairs, oldest first.
@@ -60,14 +61,15 @@ class RegularizedEvolution(Strategy):
 
     name = "rea"
 
-    def __init__(self, space, seed=0, population_size: int = 10, sample_size: int = 3) -> None:
+    def __init__(self, space, seed=0, population_size: int = 10, sample_size: int | None = None) -> None:
         super().__init__(space, seed)
-        if not (isinstance(population_size, int) and population_size >= 1):
-            raise ValueError(f"population_size must be an integer >= 1, got {population_size!r}")
-        if not (isinstance(sample_size, int) and 1 <= sample_size):
-            raise ValueError(f"sample_size must be an integer >= 1, got {sample_size!r}")
-        self.population_size = population_size
-        self.sample_size = sample_size
+        self.population_size = require_int("population_size", population_size, 1)
+        # Algorithm 1 draws S < P members; a tournament larger than the population would
+        # almost always hold its best member, which turns aging evolution into hill climbing.
+        if sample_size is None:
+            sample_size = min(3, self.population_size)
+        self.sample_size = require_int("sample_size", sample_size, 1, self.population_size,
+                                       f"a tournament of at most population_size={self.population_size} members")
         self.population: collections.deque[tuple[Hashable, float]] = collections.deque(maxlen=population_size)
         self._initialised = False
         self._random_in_flight: collections.Counter[Hashable] = collections.Counter()

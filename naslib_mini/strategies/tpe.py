@@ -112,7 +112,7 @@ class TPEModel:
         self.sizes = tuple(int(s) for s in sizes)
         if not 0 < top_fraction < 1:
             raise ValueError(f"top_fraction must be in (0, 1), got {top_fraction!r}")
-        if not (isinstance(num_samples, int) and num_samples >= 1):
+        if isinstance(num_samples, bool) or not (isinstance(num_samples, int) and num_samples >= 1):
             raise ValueError(f"num_samples must be an integer >= 1, got {num_samples!r}")
         if not bandwidth_factor > 0:
             raise ValueError(f"bandwidth_factor must be > 0, got {bandwidth_factor!r}")

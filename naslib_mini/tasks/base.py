@@ -54,9 +54,30 @@ def split_indices(n: int, val_fraction: float, test_fraction: float, seed: int) 
             raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
     if val_fraction + test_fraction >= 1:
         raise ValueError(f"val_fraction + test_fraction must be below 1, got {val_fraction + test_fraction!r}")
-    order = np.random.default_rng(seed).permutation(n)
     n_test, n_val = int(round(n * test_fraction)), int(round(n * val_fraction))
+    if min(n_test, n_val, n - n_test - n_val) < 1:
+        raise ValueError(f"{n} examples are too few for val_fraction={val_fraction!r} and "
+                         f"test_fraction={test_fraction!r}: the splits would hold {n - n_test - n_val} training, "
+                         f"{n_val} validation and {n_test} test examples, and each needs at least one")
+    order = np.random.default_rng(seed).permutation(n)
     return order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test]
+
+
+def _labels(y: object) -> torch.Tensor:
+    """Labels as a long tensor; whole numbers stored as floats are accepted, fractions are not."""
+    if not isinstance(y, torch.Tensor):
+        y = np.asarray(y)
+        if y.dtype.kind not in "iuf":
+            raise ValueError(f"labels must be integer class indices, got dtype {y.dtype}")
+    y = torch.as_tensor(y)
+    if y.dtype == torch.bool or y.is_complex():
+        raise ValueError(f"labels must be integer class indices, got dtype {y.dtype}")
+    if y.is_floating_point():
+        fractional = ~torch.isfinite(y) | (y != torch.round(y))
+        if fractional.any():
+            raise ValueError(f"labels must be whole class indices, got {int(fractional.sum())} that are not "
+                             f"(the first {y[fractional][0].item()!r})")
+    return y.long()
 
 
 @dataclass(frozen=True)
@@ -90,21 +111,41 @@ class Task:
             seed: Seed of the split.
             num_classes: Number of classes; by default ``max(y) + 1``.
 
+        Raises:
+            ValueError: Naming the problem, for inputs of the wrong shape, empty, or holding
+                NaN or infinite values (a network cannot learn from them; clean or impute
+                them first); labels that are not whole numbers, negative, or not below
+                ``num_classes``; or so few examples that a split would be empty.
+
         Example:
             >>> t = Task.from_tensors(torch.randn(100, 1, 8), torch.arange(100) % 3, seed=0)
             >>> t.spec, len(t.x_train), len(t.x_val), len(t.x_test)
             (TaskSpec(name='tensors', input_shape=(1, 8), num_classes=3), 60, 20, 20)
         """
         x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=torch.float32)
-        y = torch.as_tensor(np.asarray(y) if not isinstance(y, torch.Tensor) else y).long()
+        y = _labels(y)
         if x.ndim not in (3, 4, 5):
             raise ValueError(f"x must have shape (n, channels, *spatial) with 1-3 spatial dims, "
                              f"got {tuple(x.shape)}")
+        if x.numel() == 0:
+            raise ValueError(f"x holds no values (shape {tuple(x.shape)}); a task needs examples to learn from")
         if y.shape != (len(x),):
             raise ValueError(f"y must have shape ({len(x)},) to match x, got {tuple(y.shape)}")
-        if len(y) and int(y.min()) < 0:
-            raise ValueError(f"labels must be >= 0, got {int(y.min())}")
+        bad = ~torch.isfinite(x)
+        if bad.any():
+            first = int(bad.flatten(1).any(1).nonzero()[0])
+            raise ValueError(f"x holds {int(torch.isnan(x).sum())} NaN and {int(torch.isinf(x).sum())} infinite "
+                             f"values (the first in example {first}); a network cannot learn from them, so "
+                             "remove or impute them first")
+        if int(y.min()) < 0:
+            raise ValueError(f"labels must be class indices >= 0, got {int((y < 0).sum())} negative ones "
+                             f"(the smallest {int(y.min())})")
         classes = int(y.max()) + 1 if num_classes is None else num_classes
+        if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
+            raise ValueError(f"num_classes must be an integer of at least 2, got {classes!r}")
+        if int(y.max()) >= classes:
+            raise ValueError(f"labels must lie in 0..{classes - 1} for num_classes={classes}, got "
+                             f"{int((y >= classes).sum())} outside (the largest {int(y.max())})")
         train, val, test = split_indices(len(x), val_fraction, test_fraction, seed)
         spec = TaskSpec(name, tuple(x.shape[1:]), classes)
         return cls(spec, x[train], y[train], x[val], y[val], x[test], y[test])
