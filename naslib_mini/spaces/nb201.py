@@ -7,8 +7,8 @@ Architectures are ``NB201Arch`` values; strings use the official format
 ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``.
 
 Everything strategies call in their inner loops (sample, mutate, neighbours,
-encode, to_str) is a table look-up on a base-5 code, built once at import.
-The official *index* is not a formula of the operations (NAS-Bench-201 numbers
+encode, to_str) is a look-up in the tables of ``nb201_cell.py``, built once at
+import. The official *index* is not a formula of the operations (NAS-Bench-201 numbers
 its architectures in a shuffled order; no base-5 digit order or operation
 order reproduces it), so ``index``/``from_index`` read the table through
 ``naslib_mini.data``. ``canonical`` reproduces the benchmark's isomorphism key
@@ -19,188 +19,30 @@ order reproduces it), so ``index``/``from_index`` read the table through
 from __future__ import annotations
 
 import functools
-import itertools
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
 from naslib_mini.data import load_nb201, nb201_path
 from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str
+from naslib_mini.spaces.nb201_cell import (ARCH_OF_STR, ARCHS, DIGITS, EDGES, N_EDGES, N_OPS, OP_NAMES,
+                                          PATH_ENCODING_LENGTH, PLACE, SIZE, STRINGS, TABLE_OPS, NB201Arch,
+                                          canonical_key, code_of, encoding_table, parse)
 from naslib_mini.spaces.nb201_network import NB201Body
-from naslib_mini.spaces.ops import OPS, Operation
 
 __all__ = ["EDGES", "NB201Arch", "NB201Space", "OP_NAMES", "PATH_ENCODING_LENGTH", "TABLE_OPS"]
 
-#: Official operation names, in the order of each decision's choices.
-OP_NAMES: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
-#: The one mapping from official names to the operations table.
-TABLE_OPS: dict[str, Operation] = {
-    "none": OPS["zero"], "skip_connect": OPS["identity"], "nor_conv_1x1": OPS["conv1x1"],
-    "nor_conv_3x3": OPS["conv3x3"], "avg_pool_3x3": OPS["avgpool3x3"],
-}
-#: Edges as (from node, to node), in the official order.
-EDGES: tuple[tuple[int, int], ...] = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
-
-_N_OPS, _N_EDGES = len(OP_NAMES), len(EDGES)
-_SIZE = _N_OPS ** _N_EDGES
-_PLACE = tuple(_N_OPS ** (_N_EDGES - 1 - e) for e in range(_N_EDGES))  # edge 0 is the most significant digit
-_OP_INDEX = {name: i for i, name in enumerate(OP_NAMES)}
-#: Input->output paths as edge positions: 0->3, 0->1->3, 0->2->3, 0->1->2->3.
-_PATHS = ((3,), (0, 4), (1, 5), (0, 2, 5))
-_REAL_OPS = [i for i, name in enumerate(OP_NAMES) if not TABLE_OPS[name].is_zero]
-#: Length of the path encoding: one feature per sequence of 1-3 non-``none`` operations (4 + 16 + 64).
-PATH_ENCODING_LENGTH = sum(len(_REAL_OPS) ** k for k in (1, 2, 3))
-
-
-def _group_strings(node: int) -> list[str]:
-    """``|op~0|...|op~node-1|`` for every choice of the node's incoming edges."""
-    return ["|" + "|".join(f"{OP_NAMES[d]}~{i}" for i, d in enumerate(digits)) + "|"
-            for digits in itertools.product(range(_N_OPS), repeat=node)]
-
-
-_DIGITS: list[tuple[int, ...]] = list(itertools.product(range(_N_OPS), repeat=_N_EDGES))
-_CODE_OF_OPS: dict[tuple[str, ...], int] = {tuple(OP_NAMES[d] for d in digits): code
-                                            for code, digits in enumerate(_DIGITS)}
-
-
-@dataclass(frozen=True, slots=True)
-class NB201Arch:
-    """A NAS-Bench-201 cell: the official operation name of each of the 6 edges.
-
-    Attributes:
-        ops: Operation names in the official edge order (1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2).
-        code: The base-5 number of the operations (edge 0 most significant); not
-            the official index, which ``NB201Space.index`` gives.
-
-    Example:
-        >>> a = NB201Arch(("nor_conv_3x3",) * 6)
-        >>> a.code, str(a)[:28]
-        (11718, '|nor_conv_3x3~0|+|nor_conv_3')
-        >>> NB201Arch(("conv",) * 6)
-        Traceback (most recent call last):
-        ...
-        ValueError: unknown NAS-Bench-201 operation 'conv'; valid choices: none, skip_connect, ...
-    """
-
-    ops: tuple[str, ...]
-    code: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        ops = tuple(self.ops)
-        code = _CODE_OF_OPS.get(ops)
-        if code is None:
-            if len(ops) != _N_EDGES:
-                raise ValueError(f"a NAS-Bench-201 cell has {_N_EDGES} edges, got {len(ops)} operations: {ops!r}")
-            bad = next(op for op in ops if op not in _OP_INDEX)
-            raise ValueError(f"unknown NAS-Bench-201 operation {bad!r}; valid choices: {', '.join(OP_NAMES)}")
-        object.__setattr__(self, "ops", ops)
-        object.__setattr__(self, "code", code)
-
-    def __hash__(self) -> int:
-        return self.code
-
-    def __str__(self) -> str:
-        return _STRINGS[self.code]
-
-
-def _make_arch(ops: tuple[str, ...], code: int) -> NB201Arch:
-    arch = object.__new__(NB201Arch)  # skips the look-up in __post_init__ while building the table
-    object.__setattr__(arch, "ops", ops)
-    object.__setattr__(arch, "code", code)
-    return arch
-
-
-_ARCHS: list[NB201Arch] = [_make_arch(ops, code) for ops, code in _CODE_OF_OPS.items()]
-_STRINGS: list[str] = [f"{a}+{b}+{c}" for a in _group_strings(1) for b in _group_strings(2)
-                        for c in _group_strings(3)]
-_ARCH_OF_STR: dict[str, NB201Arch] = dict(zip(_STRINGS, _ARCHS))
 _DECISIONS = tuple(Decision(f"edge({i}->{j})", OP_NAMES) for i, j in EDGES)
-
-
-def _code(arch: Any) -> int:
-    try:
-        return arch.code
-    except AttributeError:
-        raise TypeError(f"expected an NB201Arch, got {type(arch).__name__}: {arch!r}") from None
-
-
-def _parse(text: str) -> NB201Arch:
-    groups = text.split("+")
-    if len(groups) != 3:
-        raise ValueError(f"a NAS-Bench-201 string has 3 '+'-separated node groups, got {len(groups)}: {text!r}")
-    ops = []
-    for node, group in enumerate(groups, start=1):
-        if len(group) < 2 or group[0] != "|" or group[-1] != "|":
-            raise ValueError(f"node group {group!r} must be written |op~i|...| in {text!r}")
-        tokens = group[1:-1].split("|")
-        if len(tokens) != node:
-            raise ValueError(f"node {node} needs {node} edges, got {len(tokens)} in group {group!r}")
-        for source, token in enumerate(tokens):
-            op, _, origin = token.partition("~")
-            if op not in _OP_INDEX:
-                raise ValueError(f"unknown operation in token {token!r}; valid choices: {', '.join(OP_NAMES)}")
-            if origin != str(source):
-                raise ValueError(f"token {token!r} of node {node} must come from node {source} "
-                                 f"(write {op}~{source})")
-            ops.append(op)
-    return _ARCHS[_CODE_OF_OPS[tuple(ops)]]
-
-
-def _unique_str(digits: Sequence[int]) -> str:
-    """The benchmark's isomorphism key (``Structure.to_unique_str(consider_zero=True)``).
-
-    A ``none`` edge or an input that is exactly zero gives the term ``#``; a
-    ``skip_connect`` passes its input's expression on; any other operation
-    wraps it as ``(input)@op``; a node joins its sorted terms with ``+``. The
-    benchmark keeps ``#`` terms and nests a summed input as one term, so it is
-    finer than algebraic equality of the cells (which would merge them into 4,930 classes).
-    """
-    nodes = ["0"]
-    for node in (1, 2, 3):
-        terms = []
-        for position, (source, target) in enumerate(EDGES):
-            if target != node:
-                continue
-            op = TABLE_OPS[OP_NAMES[digits[position]]]
-            if op.is_zero or nodes[source] == "#":
-                terms.append("#")
-            elif op.kind == "identity":
-                terms.append(nodes[source])
-            else:
-                terms.append(f"({nodes[source]})@{OP_NAMES[digits[position]]}")
-        nodes.append("+".join(sorted(terms)))
-    return nodes[3]
-
-
-@functools.lru_cache(maxsize=None)
-def _encoding_table(encoding: str) -> np.ndarray:
-    digits = np.array(_DIGITS)
-    if encoding == "onehot":
-        table = np.zeros((_SIZE, _N_EDGES * _N_OPS))
-        table[np.arange(_SIZE)[:, None], np.arange(_N_EDGES) * _N_OPS + digits] = 1.0
-    else:
-        table = np.zeros((_SIZE, PATH_ENCODING_LENGTH))
-        real = np.full(_N_OPS, -1)
-        real[_REAL_OPS] = np.arange(len(_REAL_OPS))
-        n, offset = len(_REAL_OPS), {1: 0, 2: len(_REAL_OPS), 3: len(_REAL_OPS) + len(_REAL_OPS) ** 2}
-        for path in _PATHS:
-            symbols = real[digits[:, list(path)]]
-            exists = (symbols >= 0).all(axis=1)
-            feature = offset[len(path)] + (symbols * n ** np.arange(len(path) - 1, -1, -1)).sum(axis=1)
-            table[np.flatnonzero(exists), feature[exists]] = 1.0
-    table.flags.writeable = False
-    return table
 
 
 @functools.lru_cache(maxsize=4)
 def _official_order(file: Path) -> tuple[np.ndarray, np.ndarray]:
     table = load_nb201(file.parents[1])
-    code_of_index = np.array([_code(_ARCH_OF_STR.get(s) or _parse(s)) for s in table["arch_str"]])
-    index_of_code = np.empty(_SIZE, dtype=np.int64)
-    index_of_code[code_of_index] = np.arange(_SIZE)
+    code_of_index = np.array([code_of(ARCH_OF_STR.get(s) or parse(s)) for s in table["arch_str"]])
+    index_of_code = np.empty(SIZE, dtype=np.int64)
+    index_of_code[code_of_index] = np.arange(SIZE)
     code_of_index.flags.writeable = index_of_code.flags.writeable = False
     return code_of_index, index_of_code
 
@@ -245,63 +87,63 @@ class NB201Space(SearchSpace):
         return _DECISIONS
 
     def to_decisions(self, arch: NB201Arch) -> tuple[int, ...]:
-        return _DIGITS[_code(arch)]
+        return DIGITS[code_of(arch)]
 
     def from_decisions(self, indices: Sequence[int]) -> NB201Arch:
-        if len(indices) != _N_EDGES:
-            raise ValueError(f"expected {_N_EDGES} decisions, got {len(indices)}: {list(indices)!r}")
+        if len(indices) != N_EDGES:
+            raise ValueError(f"expected {N_EDGES} decisions, got {len(indices)}: {list(indices)!r}")
         code = 0
         for index in indices:
-            if not 0 <= index < _N_OPS:
-                raise ValueError(f"decision index {index!r} out of range; valid choices: 0..{_N_OPS - 1}")
-            code = code * _N_OPS + int(index)
-        return _ARCHS[code]
+            if not 0 <= index < N_OPS:
+                raise ValueError(f"decision index {index!r} out of range; valid choices: 0..{N_OPS - 1}")
+            code = code * N_OPS + int(index)
+        return ARCHS[code]
 
     def to_str(self, arch: NB201Arch) -> str:
-        return _STRINGS[_code(arch)]
+        return STRINGS[code_of(arch)]
 
     def from_str(self, text: str) -> NB201Arch:
-        arch = _ARCH_OF_STR.get(require_str(text, "NAS-Bench-201", "|nor_conv_3x3~0|+|none~0|skip_connect~1|+"
+        arch = ARCH_OF_STR.get(require_str(text, "NAS-Bench-201", "|nor_conv_3x3~0|+|none~0|skip_connect~1|+"
                                             "|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"))
-        return arch if arch is not None else _parse(text.strip())
+        return arch if arch is not None else parse(text.strip())
 
     # -- counting, sampling, moves -----------------------------------------------
     def size(self) -> int:
-        return _SIZE
+        return SIZE
 
     def __iter__(self) -> Iterator[NB201Arch]:
-        return iter(_ARCHS)
+        return iter(ARCHS)
 
     def sample(self, rng: np.random.Generator) -> NB201Arch:
-        return _ARCHS[int(rng.integers(_SIZE))]
+        return ARCHS[int(rng.integers(SIZE))]
 
     def neighbours(self, arch: NB201Arch) -> list[NB201Arch]:
-        code = _code(arch)
-        digits = _DIGITS[code]
-        return [_ARCHS[code + (choice - digits[e]) * _PLACE[e]]
-                for e in range(_N_EDGES) for choice in range(_N_OPS) if choice != digits[e]]
+        code = code_of(arch)
+        digits = DIGITS[code]
+        return [ARCHS[code + (choice - digits[e]) * PLACE[e]]
+                for e in range(N_EDGES) for choice in range(N_OPS) if choice != digits[e]]
 
     def mutate(self, arch: NB201Arch, rng: np.random.Generator) -> NB201Arch:
         """Change one uniformly chosen edge to one of its 4 other operations (uniform over 24 neighbours)."""
-        code = _code(arch)
-        draw = int(rng.integers(_N_EDGES * (_N_OPS - 1)))
-        edge, shift = divmod(draw, _N_OPS - 1)
-        old = _DIGITS[code][edge]
-        return _ARCHS[code + ((old + shift + 1) % _N_OPS - old) * _PLACE[edge]]
+        code = code_of(arch)
+        draw = int(rng.integers(N_EDGES * (N_OPS - 1)))
+        edge, shift = divmod(draw, N_OPS - 1)
+        old = DIGITS[code][edge]
+        return ARCHS[code + ((old + shift + 1) % N_OPS - old) * PLACE[edge]]
 
     # -- official index and isomorphism -----------------------------------------------
     def index(self, arch: NB201Arch) -> int:
         """The official NAS-Bench-201 index of ``arch`` (reads the table once)."""
-        return int(self._official_order()[1][_code(arch)])
+        return int(self._official_order()[1][code_of(arch)])
 
     def from_index(self, index: int) -> NB201Arch:
         """The architecture with official NAS-Bench-201 index ``index`` (0..15624)."""
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"NAS-Bench-201 index must be an integer in 0..{_SIZE - 1}, "
+            raise TypeError(f"NAS-Bench-201 index must be an integer in 0..{SIZE - 1}, "
                             f"got {type(index).__name__}: {index!r}")
-        if not 0 <= index < _SIZE:
-            raise ValueError(f"NAS-Bench-201 index must lie in 0..{_SIZE - 1}, got {index!r}")
-        return _ARCHS[int(self._official_order()[0][index])]
+        if not 0 <= index < SIZE:
+            raise ValueError(f"NAS-Bench-201 index must lie in 0..{SIZE - 1}, got {index!r}")
+        return ARCHS[int(self._official_order()[0][index])]
 
     def index_array(self) -> np.ndarray:
         """Official index of every code, read-only: ``index_array()[arch.code] == index(arch)``."""
@@ -322,7 +164,7 @@ class NB201Space(SearchSpace):
             True
         """
         reached = {0}
-        for (source, target), op in zip(EDGES, _ARCHS[_code(arch)].ops):  # edges in topological order
+        for (source, target), op in zip(EDGES, ARCHS[code_of(arch)].ops):  # edges in topological order
             if source in reached and TABLE_OPS[op].passes_signal:
                 reached.add(target)
         return 3 not in reached
@@ -335,11 +177,11 @@ class NB201Space(SearchSpace):
             >>> space.canonical(space.from_str("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"))
             '#+#+0'
         """
-        return _canonical(_code(arch))
+        return canonical_key(code_of(arch))
 
     def is_isomorphic(self, first: NB201Arch, second: NB201Arch) -> bool:
         """Whether the benchmark treats the two cells as the same network."""
-        return _canonical(_code(first)) == _canonical(_code(second))
+        return canonical_key(code_of(first)) == canonical_key(code_of(second))
 
     # -- encodings -----------------------------------------------------------------------
     @property
@@ -350,7 +192,7 @@ class NB201Space(SearchSpace):
         """The encoding of ``arch`` as a read-only float vector (30 for onehot, 84 for path)."""
         if encoding not in ("onehot", "path"):
             raise ValueError(f"unknown encoding {encoding!r} for space 'nb201'; valid choices: onehot, path")
-        return _encoding_table(encoding)[_code(arch)]
+        return encoding_table(encoding)[code_of(arch)]
 
     # -- networks ------------------------------------------------------------------------
     @property
@@ -358,7 +200,7 @@ class NB201Space(SearchSpace):
         return self.width
 
     def build_body(self, arch: NB201Arch, in_channels: int, input_size: Sequence[int]) -> NB201Body:
-        edges = [(i, j, TABLE_OPS[op]) for (i, j), op in zip(EDGES, _ARCHS[_code(arch)].ops)]
+        edges = [(i, j, TABLE_OPS[op]) for (i, j), op in zip(EDGES, ARCHS[code_of(arch)].ops)]
         return NB201Body(edges, in_channels, self.cells_per_stage, len(input_size))
 
     def _official_order(self) -> tuple[np.ndarray, np.ndarray]:
@@ -368,8 +210,3 @@ class NB201Space(SearchSpace):
 
     def __repr__(self) -> str:
         return f"NB201Space(width={self.width}, cells_per_stage={self.cells_per_stage})"
-
-
-@functools.lru_cache(maxsize=None)
-def _canonical(code: int) -> str:
-    return _unique_str(_DIGITS[code])
