@@ -13,10 +13,13 @@ every candidate on a 2-core CPU, where a full MCMC run per call costs seconds:
    best fit that falls or leaves [0, 1]) is dropped with a log line.
 2. Its parameter uncertainty is the Laplace approximation around the fit:
    ``N(theta_hat, s^2 (J^T J)^+)``, with ``s^2`` the residual variance (at least
-   ``noise_floor^2``). ``samples`` parameter vectors are drawn from it with a seeded generator,
-   clipped to the bounds, and a draw is kept only if the curve stays in [0, 1] and ends no lower
-   than it starts (Domhan's prior, ``f(1) <= f(m)``); a family with no valid draw keeps its
-   point estimate alone.
+   ``noise_floor^2``). ``samples`` parameter vectors are drawn, with a seeded generator, from
+   that Gaussian with its covariance doubled (a proposal wider than the posterior it stands for)
+   and weighted by importance sampling: the likelihood of the observed points over the proposal
+   density, under a flat prior within the bounds. A draw outside the bounds, or whose curve leaves
+   [0, 1] or ends lower than it starts (Domhan's prior, ``f(1) <= f(m)``, checked from the first
+   observed to the predicted epoch), has prior zero; a family with no valid draw is left out of
+   that prediction.
 3. Families are weighted by BIC, ``w_k ~ exp(-BIC_k / 2)``, the large-sample stand-in for the
    marginal likelihood with which Bayesian model averaging would weight them (Domhan sample the
    weights instead).
@@ -194,27 +197,40 @@ class LearningCurvePredictor:
             at = fam.many(np.array([float(epoch)]), draws)[:, 0]
             inside = np.all((draws >= fam.lower) & (draws <= fam.upper), axis=1)
             keep = inside & self._valid(rims) & np.isfinite(at) & np.all(np.isfinite(curves), axis=1)
-            if keep.any():
-                rss = np.sum((curves[keep] - y) ** 2, axis=1)
-                log_w = -rss / (2 * fit.sigma ** 2) + 0.5 * np.sum(z[keep] ** 2, axis=1)
-                w = np.exp(log_w - log_w.max())
-                at, w = at[keep], w / w.sum()
-            else:
-                at, w = fam(np.array([float(epoch)]), fit.theta), np.ones(1)
+            if not keep.any():
+                log.debug("learning-curve family %s left out at epoch %s: no draw stays a rising accuracy",
+                          fam.name, epoch)
+                continue
+            rss = np.sum((curves[keep] - y) ** 2, axis=1)
+            log_w = -rss / (2 * fit.sigma ** 2) + 0.5 * np.sum(z[keep] ** 2, axis=1)
+            w = np.exp(log_w - log_w.max())
+            at, w = at[keep], w / w.sum()
             means.append(at)
             stds.append(np.full(len(at), fit.sigma))
             weights.append(fit.weight * w)
-        return np.concatenate(means), np.concatenate(stds), np.concatenate(weights)
+        if not means:
+            raise NoCurveFits(f"no fitted family ({', '.join(f.family.name for f in self.fits_)}) stays a "
+                              f"rising accuracy in [0, 1] up to epoch {epoch}")
+        weights = np.concatenate(weights)
+        return np.concatenate(means), np.concatenate(stds), weights / weights.sum()
 
     def predict(self, epoch: float) -> tuple[float, float]:
-        """Mean (clipped to [0, 1]) and standard deviation of the accuracy predicted at ``epoch``."""
+        """Mean (clipped to [0, 1]) and standard deviation of the accuracy predicted at ``epoch``.
+
+        Raises:
+            NoCurveFits: No fitted family stays a rising accuracy up to ``epoch``.
+        """
         mu, sd, w = self._mixture(epoch)
         mean = float(w @ mu)
         var = float(w @ (sd ** 2 + mu ** 2)) - mean ** 2
         return min(max(mean, 0.0), 1.0), math.sqrt(max(var, 0.0))
 
     def prob_above(self, epoch: float, threshold: float) -> float:
-        """The predicted probability that the accuracy at ``epoch`` exceeds ``threshold``."""
+        """The predicted probability that the accuracy at ``epoch`` exceeds ``threshold``.
+
+        Raises:
+            NoCurveFits: No fitted family stays a rising accuracy up to ``epoch``.
+        """
         if not math.isfinite(threshold):
             raise ValueError(f"threshold must be a finite number, got {threshold!r}")
         mu, sd, w = self._mixture(epoch)
