@@ -33,7 +33,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from naslib_mini.spaces.base import SPACES, Decision, SearchSpace
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, scale_channels
 from naslib_mini.spaces.chain_canonical import ChainGrammar, Layer, grammar
 from naslib_mini.spaces.chain_network import ChainBody
 from naslib_mini.spaces.ops import OPS
@@ -302,8 +302,13 @@ class ChainSpace(SearchSpace):
         return self.canonicalize(ChainArch(a[:i] + b[j:]))
 
     # -- networks --------------------------------------------------------------------------
-    def build_body(self, arch: ChainArch, in_channels: int, input_size: Sequence[int]) -> ChainBody:
-        return ChainBody(self._check(arch).layers, in_channels, input_size)
+    def build_body(self, arch: ChainArch, in_channels: int, input_size: Sequence[int], *,
+                   width_multiplier: float = 1.0) -> ChainBody:
+        layers = self._check(arch).layers
+        if width_multiplier != 1:
+            layers = tuple(replace(layer, channels=scale_channels(layer.channels, width_multiplier))
+                           for layer in layers)
+        return ChainBody(layers, in_channels, input_size)
 
 
 #: The configuration registered as ``"chain-small"``: every connection, grid-searchable, fast to train.
