@@ -95,3 +95,8 @@ def test_bad_proxy_options_name_the_value(digits, space, options, message):
 def test_the_default_is_the_task_itself(digits, space):
     est = TrainingEstimator(digits, space)
     assert ProxyTask().is_identity and est.task is digits and ProxyTask().metrics() == {}
+
+
+def test_cross_validation_refuses_the_options_its_folds_would_not_share(space):
+    with pytest.raises(TypeError, match="does not support data_fraction, width_multiplier"):
+        nm.CrossValidationEstimator("digits", space, data_fraction=0.5, width_multiplier=0.5)

@@ -39,7 +39,7 @@ from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import ConfigurationError, Measurement
 
 # The routines are re-exported: notebooks, scripts and tests import them from here.
-__all__ = ["CURVE_METRIC", "OBJECTIVES", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "check_names",
+__all__ = ["CURVE_METRIC", "OBJECTIVES", "RUN_OPTIONS", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "check_names",
            "curve_from_metrics", "evaluate", "fit", "misclassified", "predict", "resolve", "seeded", "torch_threads"]
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 #: the loss without its confidence part, which label smoothing makes a matter of
 #: how tightly a network fits the smoothed targets).
 OBJECTIVES = ("accuracy", "loss", "calibrated-loss")
+
+#: Options of ``TrainingEstimator`` beyond ``TrainingConfig``: the learning curve, early
+#: termination and the proxy task.
+RUN_OPTIONS = ("record_curve", "early_termination", "data_fraction", "width_multiplier", "resolution")
 
 #: The metric name of the validation accuracy after epoch ``k``: ``CURVE_METRIC.format(k)``.
 #: Metrics are floats, so a learning curve is stored one epoch per metric.
