@@ -114,3 +114,17 @@ def test_a_search_with_the_rule_completes_and_journals_its_stops(digits, space, 
         assert trial.measurement.metrics["epochs"] < 6
     records = [json.loads(line) for line in (tmp_path / "search.jsonl").read_text().splitlines()]
     assert sum("stopped_epoch" in json.dumps(r) for r in records) == len(stopped)
+
+
+def test_the_rule_learns_the_bar_from_trials_it_did_not_see_trained():
+    def trial(number, metrics):
+        return nm.Trial(number, nm.Candidate(f"a{number}"), nm.TrialState.COMPLETE,
+                        nm.Measurement(metrics.get("val_accuracy", 0.0), 1.0, metrics), cost=1.0)
+
+    rule = DomhanTermination()
+    rule.observe_trials([trial(0, {"val_accuracy": 0.8}),
+                         trial(1, {"val_accuracy": 0.5, "stopped_epoch": 3.0, "predicted_accuracy": 0.95}),
+                         nm.Trial(2, nm.Candidate("a2"), nm.TrialState.FAILED, error="CandidateFailed: nan")])
+    assert rule.best_ == 0.8  # a stopped run's prediction is not a result
+    rule(trial(3, {"val_accuracy": 0.85}), history=None)
+    assert rule.best_ == 0.85

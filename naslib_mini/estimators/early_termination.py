@@ -5,8 +5,9 @@ each epoch of a run, extrapolate its validation-accuracy curve to the last epoch
 (``naslib_mini.learning_curves``) and stop the run when the probability that it ends above the best accuracy seen so far falls
 below ``delta`` (5% in the paper); the stopped run is reported with its predicted final
 accuracy, which is what the optimiser learns from. ``DomhanTermination`` holds that rule and
-the best accuracy: the caller supplies it (``observe``, for example from a loop callback), and
-the training estimator reports every run it trains to the end. The estimator calls
+the best accuracy: the caller supplies it (``observe``; ``observe_trials`` for the trials of a
+resumed journal; the rule itself as a loop callback), and the training estimator reports every
+run it trains to the end. The estimator calls
 ``decide`` from its per-epoch hook, so there is no second training loop. Knows nothing about
 networks, tasks or strategies.
 """
@@ -15,9 +16,10 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Iterable, Sequence
 
 from naslib_mini.learning_curves import FAMILIES, LearningCurvePredictor, NoCurveFits
+from naslib_mini.types import Trial
 
 __all__ = ["DomhanTermination", "TerminationDecision"]
 
@@ -88,6 +90,17 @@ class DomhanTermination:
             raise ValueError(f"final_accuracy must be an accuracy in [0, 1], got {final_accuracy!r}")
         if self.best_ is None or final_accuracy > self.best_:
             self.best_ = float(final_accuracy)
+
+    def observe_trials(self, trials: Iterable[Trial]) -> None:
+        """Observe the ``val_accuracy`` of every complete trial that was not stopped early (a resumed search's)."""
+        for trial in trials:
+            metrics = trial.measurement.metrics if trial.ok else {}
+            if "val_accuracy" in metrics and "stopped_epoch" not in metrics:
+                self.observe(metrics["val_accuracy"])
+
+    def __call__(self, trial: Trial, history: Any) -> None:
+        """A loop callback (``nm.run(..., callbacks=[rule])``): observe each finished trial."""
+        self.observe_trials([trial])
 
     def decide(self, epochs: Sequence[float], values: Sequence[float], total_epochs: float) -> TerminationDecision:
         """Whether to stop a run whose validation accuracies at ``epochs`` are ``values``.

@@ -291,5 +291,10 @@ class TrainingEstimator(Estimator):
         return Measurement(score=score, cost=seconds, metrics=metrics)
 
     def __repr__(self) -> str:
+        options = "" if self.proxy.is_identity else f", proxy={self.proxy!r}"
+        if self.record_curve:
+            options += ", record_curve=True"
+        if self.early_termination is not None:
+            options += f", early_termination={self.early_termination!r}"
         return (f"TrainingEstimator(task={self.task_name!r}, space={self.space_name!r}, "
-                f"config={self.config!r})")
+                f"config={self.config!r}{options})")
