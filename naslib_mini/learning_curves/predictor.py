@@ -15,8 +15,8 @@ averaging, as opposed to Domhan's model combination):
    that fails (no convergence, non-finite values, fewer points than parameters plus one, a
    best fit that falls or leaves [0, 1]) is dropped with a log line.
 2. Its parameter uncertainty is the Laplace approximation around the fit:
-   ``N(theta_hat, s^2 (J^T J)^+)``, with ``s^2`` the residual variance (at least
-   ``noise_floor^2``). ``samples`` parameter vectors are drawn, with a seeded generator, from
+   ``N(theta_hat, s^2 (J^T J)^+)``, with ``s^2 = RSS / (n - p)`` the unbiased residual
+   variance (at least ``noise_floor^2``; it is also the noise of the predictions). ``samples`` parameter vectors are drawn, with a seeded generator, from
    that Gaussian with its covariance doubled (a proposal wider than the posterior it stands for)
    and weighted by importance sampling: the likelihood of the observed points over the proposal
    density, under a flat prior within the bounds. A draw outside the bounds, or whose curve leaves
@@ -66,7 +66,8 @@ class FamilyFit:
     Attributes:
         family: The family.
         theta: Least-squares parameters.
-        sigma: Residual standard deviation (at least the predictor's ``noise_floor``).
+        sigma: Unbiased residual standard deviation, ``sqrt(RSS / (n - p))`` (at least the
+            predictor's ``noise_floor``).
         bic: Bayesian information criterion of the fit (lower is better).
         weight: Normalised weight in the ensemble.
         cov: Laplace covariance of ``theta``.
@@ -166,8 +167,8 @@ class LearningCurvePredictor:
             log.info("learning-curve family %s dropped: its best fit is not a rising accuracy curve", fam.name)
             return None
         rss = float(result.fun @ result.fun)
-        sigma = max(math.sqrt(rss / n), self.noise_floor)
-        bic = n * math.log(sigma ** 2) + p * math.log(n)
+        bic = n * math.log(max(rss / n, self.noise_floor ** 2)) + p * math.log(n)
+        sigma = max(math.sqrt(rss / (n - p)), self.noise_floor)  # unbiased: few points, several parameters
         jac = result.jac
         cov = sigma ** 2 * np.linalg.pinv(jac.T @ jac) if np.all(np.isfinite(jac)) else np.zeros((p, p))
         return fam, theta, sigma, bic, cov
