@@ -16,13 +16,13 @@ averaging, as opposed to Domhan's model combination):
    best fit that falls or leaves [0, 1]) is dropped with a log line.
 2. Its parameter uncertainty is the Laplace approximation around the fit:
    ``N(theta_hat, s^2 (J^T J)^+)``, with ``s^2 = RSS / (n - p)`` the unbiased residual
-   variance (at least ``noise_floor^2``; it is also the noise of the predictions). ``samples`` parameter vectors are drawn, with a seeded generator, from
-   that Gaussian with its covariance doubled (a proposal wider than the posterior it stands for)
-   and weighted by importance sampling: the likelihood of the observed points over the proposal
-   density, under a flat prior within the bounds. A draw outside the bounds, or whose curve leaves
-   [0, 1] or ends lower than it starts (Domhan's prior, ``f(1) <= f(m)``, checked from the first
-   observed to the predicted epoch), has prior zero; a family with no valid draw is left out of
-   that prediction.
+   variance (at least ``noise_floor^2``; it is also the noise of the predictions). ``samples``
+   parameter vectors are drawn, with a seeded generator, from that Gaussian with its covariance
+   doubled (a proposal wider than the posterior it stands for) and weighted by importance
+   sampling: the likelihood of the observed points over the proposal density, under a flat prior
+   within the bounds. A draw outside the bounds, or whose curve leaves [0, 1] or ends lower than
+   it starts (Domhan's prior, ``f(1) <= f(m)``, checked from the first observed to the predicted
+   epoch), has prior zero; a family with no valid draw is left out of that prediction.
 3. Families are weighted by BIC, ``w_k ~ exp(-BIC_k / 2)``, the large-sample stand-in for the
    marginal likelihood with which Bayesian model averaging would weight them (Domhan sample the
    weights instead).
