@@ -1,4 +1,4 @@
-"""Learning-curve extrapolation: every family recovers curves it generated, noise widens the spread, bad input is refused."""
+"""Learning-curve extrapolation: each family recovers its own curves, noise widens the spread, bad input is refused."""
 import logging
 
 import numpy as np

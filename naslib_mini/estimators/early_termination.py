@@ -2,14 +2,14 @@
 
 The predictive termination criterion of Domhan, Springenberg & Hutter (IJCAI 2015): after
 each epoch of a run, extrapolate its validation-accuracy curve to the last epoch
-(``naslib_mini.learning_curves``) and stop the run when the probability that it ends above the best accuracy seen so far falls
-below ``delta`` (5% in the paper); the stopped run is reported with its predicted final
-accuracy, which is what the optimiser learns from. ``DomhanTermination`` holds that rule and
-the best accuracy: the caller supplies it (``observe``; ``observe_trials`` for the trials of a
-resumed journal; the rule itself as a loop callback), and the training estimator reports every
-run it trains to the end. The estimator calls
-``decide`` from its per-epoch hook, so there is no second training loop. Knows nothing about
-networks, tasks or strategies.
+(``naslib_mini.learning_curves``) and stop the run when the probability that it ends above
+the best accuracy seen so far falls below ``delta`` (5% in the paper); the stopped run is
+reported with its predicted final accuracy, which is what the optimiser learns from.
+``DomhanTermination`` holds that rule and the best accuracy: the caller supplies it
+(``observe``; ``observe_trials`` for the trials of a resumed journal; the rule itself as a
+loop callback), and the training estimator reports every run it trains to the end. The
+estimator calls ``decide`` from its per-epoch hook, so there is no second training loop.
+Knows nothing about networks, tasks or strategies.
 """
 from __future__ import annotations
 
@@ -58,7 +58,9 @@ class DomhanTermination:
             run is stopped until one has been trained to the end).
 
     A rule remembers the best accuracy across runs (``best_``), so use one rule per search;
-    in parallel workers each copy learns only from its own runs.
+    in parallel workers each copy learns only from its own runs. The bar is one number for
+    every budget: the rule is meant for searches at one fidelity (Domhan's setting); with
+    Hyperband-style budgets a short run would be held to the bar of long ones.
 
     Example:
         >>> rule = DomhanTermination(min_epochs=3)

@@ -24,7 +24,7 @@ __all__ = ["ProxyTask", "stratified_subset"]
 
 
 def stratified_subset(labels: torch.Tensor, fraction: float, seed: int) -> torch.Tensor:
-    """Sorted indices of about ``fraction`` of the examples of each class (at least one per class), drawn by ``seed``.
+    """Sorted indices of about ``fraction`` of each class's examples (at least one per class), drawn by ``seed``.
 
     Example:
         >>> idx = stratified_subset(torch.tensor([0, 0, 0, 0, 1, 1]), 0.5, seed=0)

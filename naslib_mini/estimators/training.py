@@ -39,8 +39,9 @@ from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import ConfigurationError, Measurement
 
 # The routines are re-exported: notebooks, scripts and tests import them from here.
-__all__ = ["CURVE_METRIC", "OBJECTIVES", "RUN_OPTIONS", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "check_names",
-           "curve_from_metrics", "evaluate", "fit", "misclassified", "predict", "resolve", "seeded", "torch_threads"]
+__all__ = ["CURVE_METRIC", "OBJECTIVES", "RUN_OPTIONS", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss",
+           "check_names", "curve_from_metrics", "evaluate", "fit", "misclassified", "predict", "resolve", "seeded",
+           "torch_threads"]
 
 log = logging.getLogger(__name__)
 
