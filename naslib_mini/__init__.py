@@ -13,7 +13,11 @@ from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, CrossValidation
 from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.comparison import PairedComparison, compare_errors
 from naslib_mini.data import DataNotFound, data_dir, load_nas_bench_macro, load_nb201
+from naslib_mini.estimators.early_termination import DomhanTermination
+from naslib_mini.estimators.proxy_task import ProxyTask
 from naslib_mini.estimators.tabular import TabularEstimator
+from naslib_mini.estimators.training import curve_from_metrics
+from naslib_mini.learning_curves import LearningCurvePredictor, NoCurveFits
 from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.loop import Budget, run
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
@@ -30,6 +34,7 @@ from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial,
 __version__ = "0.1.0"
 
 __all__ = [
+    "DomhanTermination", "LearningCurvePredictor", "NoCurveFits", "ProxyTask", "curve_from_metrics",
     "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
     "ChainArch", "ChainConfig", "ChainSpace", "Layer",
     "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "load_nas_bench_macro",

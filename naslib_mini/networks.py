@@ -8,6 +8,7 @@ measures what hardware-aware search needs: parameters, FLOPs (with
 """
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from typing import Hashable
@@ -16,7 +17,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
-from naslib_mini.spaces.base import SearchSpace
+from naslib_mini.spaces.base import SearchSpace, scale_channels
 from naslib_mini.spaces.ops import batch_norm, conv
 from naslib_mini.tasks.base import TaskSpec
 
@@ -34,11 +35,15 @@ class Network(nn.Module):
         return self.head(self.body(self.stem(x)))
 
 
-def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec) -> Network:
+def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
+                  width_multiplier: float = 1.0) -> Network:
     """Build the network for ``arch`` on a task.
 
     The stem is a 3x3 convolution to ``space.stem_channels`` channels with batch
     norm; the head is global average pooling and a linear classifier.
+    ``width_multiplier`` scales every channel count (the stem's, and through
+    ``space.build_body`` the body's), rounded and at least 1: a narrower proxy of
+    the same architecture (``0.5`` has about a quarter of the parameters).
 
     Example:
         >>> import naslib_mini as nm
@@ -48,11 +53,16 @@ def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec) -> Network
         >>> tuple(net(torch.zeros(2, 1, 8, 8)).shape)
         (2, 10)
     """
+    if not (width_multiplier > 0 and math.isfinite(width_multiplier)):
+        raise ValueError(f"width_multiplier must be a positive number, got {width_multiplier!r}")
     ndim = spec.ndim
-    channels = space.stem_channels
+    channels = scale_channels(space.stem_channels, width_multiplier)
     stem = nn.Sequential(conv(ndim)(spec.input_shape[0], channels, 3, padding=1, bias=False),
                          batch_norm(ndim)(channels))
-    body = space.build_body(arch, channels, spec.input_shape[1:])
+    if width_multiplier == 1:  # spaces written before the multiplier keep working
+        body = space.build_body(arch, channels, spec.input_shape[1:])
+    else:
+        body = space.build_body(arch, channels, spec.input_shape[1:], width_multiplier=width_multiplier)
     pool = (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)[ndim - 1](1)
     head = nn.Sequential(pool, nn.Flatten(), nn.Linear(body.out_channels, spec.num_classes))
     return Network(stem, body, head)

@@ -24,7 +24,7 @@ from typing import Any, Hashable, Sequence
 
 from naslib_mini.estimators.base import ESTIMATORS, Estimator
 from naslib_mini.estimators.routines import TrainingConfig
-from naslib_mini.estimators.training import TrainingEstimator
+from naslib_mini.estimators.training import RUN_OPTIONS, TrainingEstimator
 from naslib_mini.spaces.base import SearchSpace
 from naslib_mini.tasks.base import Task
 from naslib_mini.types import Measurement
@@ -92,6 +92,10 @@ class CrossValidationEstimator(Estimator):
         if int(folds) != folds or folds < 2:
             raise ValueError(f"folds must be an integer of at least 2, got {folds!r}")
         self.folds = int(folds)
+        per_run = sorted(set(overrides) & set(RUN_OPTIONS))
+        if per_run:
+            raise TypeError(f"the cross-validation estimator does not support {', '.join(per_run)} (options of "
+                            f"TrainingEstimator that its folds would not share); use the training estimator")
         # Checks the names, the objective and the configuration now; builds nothing.
         self.whole = TrainingEstimator(task, space, config, task_seed=task_seed, objective=objective, **overrides)
 

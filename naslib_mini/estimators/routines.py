@@ -15,7 +15,7 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import torch
 import torch.nn.functional as F
@@ -23,11 +23,17 @@ from torch import nn
 
 from naslib_mini.estimators.base import CandidateFailed
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "TrainingConfig", "accuracy_and_loss", "configure", "evaluate", "fit",
+__all__ = ["OPTIMIZERS", "SCHEDULES", "EpochHook", "TrainingConfig", "accuracy_and_loss", "configure", "evaluate", "fit",
            "make_optimizer", "misclassified", "predict", "seeded", "torch_threads"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("cosine", "onecycle", "constant")
+
+#: Called by ``fit`` after each complete epoch with the epoch's number (from 1) and the
+#: model; a true return value stops training there.
+EpochHook = Callable[[int, nn.Module], bool]
+
+
 @dataclass(frozen=True)
 class TrainingConfig:
     """How a candidate is trained.
@@ -141,12 +147,20 @@ def make_optimizer(model: nn.Module, config: TrainingConfig, total_steps: int):
 
 
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConfig, *,
-        epochs: float, seed: int, deadline: float | None = None) -> float:
+        epochs: float, seed: int, deadline: float | None = None,
+        on_epoch_end: EpochHook | None = None) -> float:
     """Train ``model`` in place on ``(x, y)`` (already on the model's device).
 
     ``epochs`` may be fractional: training runs ``round(epochs * batches_per_epoch)``
     steps. Raises ``CandidateFailed`` if the loss stops being finite or
     ``time.perf_counter()`` passes ``deadline`` (checked between batches).
+
+    ``on_epoch_end(epoch, model)``, if given, is called after every complete epoch
+    (``epoch`` counts from 1; a final partial epoch of fractional ``epochs`` is not
+    reported); if it returns true, training stops there. The hook may evaluate the model
+    (the model is put back in training mode after it); it must not change the weights.
+    The learning-rate schedule still spans ``epochs``, so a run that is never stopped is
+    the same with or without a hook.
 
     Returns:
         The mean training loss over the last (possibly partial) epoch.
@@ -180,6 +194,11 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
             if deadline is not None and time.perf_counter() > deadline:
                 raise CandidateFailed(f"training exceeded timeout_seconds={config.timeout_seconds} "
                                       f"after {step} of {total} steps")
+        if on_epoch_end is not None and epoch_steps == per_epoch:
+            stop = on_epoch_end(step // per_epoch, model)
+            model.train()
+            if stop:
+                break
     return epoch_loss / epoch_steps
 
 

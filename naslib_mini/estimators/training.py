@@ -3,7 +3,11 @@
 The plain, honest estimator of early NAS (Zoph & Le 2017; the "train from
 scratch" baseline of Li & Talwalkar 2019): build the network, train it for a
 number of epochs (the budget, so multi-fidelity methods such as Hyperband can ask
-for fewer) and report validation accuracy. The training itself (``fit``,
+for fewer) and report validation accuracy. Options make it cheaper or more
+informative: proxy tasks (``proxy_task.py``: a fraction of the data, a narrower
+network, a lower resolution), the validation accuracy after every epoch (the
+learning curve), and an early-termination rule (``early_termination.py``) that the
+per-epoch hook of the one training loop consults. The training itself (``fit``,
 ``predict``, thread and seed control) lives in ``naslib_mini.estimators.routines``,
 which final training shares; this module holds the estimator and ``resolve``, which
 turns task and space names into objects. The constructor only checks and stores
@@ -17,12 +21,15 @@ import functools
 import logging
 import math
 import time
-from typing import Any, Hashable
+from typing import Any, Hashable, Mapping
 
 import torch
+from torch import nn
 
 from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator
+from naslib_mini.estimators.early_termination import DomhanTermination, TerminationDecision
+from naslib_mini.estimators.proxy_task import ProxyTask
 from naslib_mini.estimators.routines import (TrainingConfig, accuracy_and_loss, configure, evaluate, fit,
                                              misclassified, predict, seeded, torch_threads)
 from naslib_mini.networks import build_network, count_flops, count_params
@@ -32,8 +39,9 @@ from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import ConfigurationError, Measurement
 
 # The routines are re-exported: notebooks, scripts and tests import them from here.
-__all__ = ["OBJECTIVES", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss", "check_names", "evaluate",
-           "fit", "misclassified", "predict", "resolve", "seeded", "torch_threads"]
+__all__ = ["CURVE_METRIC", "OBJECTIVES", "RUN_OPTIONS", "TrainingConfig", "TrainingEstimator", "accuracy_and_loss",
+           "check_names", "curve_from_metrics", "evaluate", "fit", "misclassified", "predict", "resolve", "seeded",
+           "torch_threads"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,44 @@ log = logging.getLogger(__name__)
 #: the loss without its confidence part, which label smoothing makes a matter of
 #: how tightly a network fits the smoothed targets).
 OBJECTIVES = ("accuracy", "loss", "calibrated-loss")
+
+#: Options of ``TrainingEstimator`` beyond ``TrainingConfig``: the learning curve, early
+#: termination and the proxy task.
+RUN_OPTIONS = ("record_curve", "early_termination", "data_fraction", "width_multiplier", "resolution")
+
+#: The metric name of the validation accuracy after epoch ``k``: ``CURVE_METRIC.format(k)``.
+#: Metrics are floats, so a learning curve is stored one epoch per metric.
+CURVE_METRIC = "val_accuracy_epoch_{}"
+
+
+def curve_from_metrics(metrics: Mapping[str, float]) -> tuple[list[int], list[float]]:
+    """The epochs and validation accuracies of a learning curve recorded in ``metrics``, in epoch order.
+
+    Example:
+        >>> curve_from_metrics({"val_accuracy_epoch_10": 0.9, "val_accuracy_epoch_2": 0.5, "params": 7.0})
+        ([2, 10], [0.5, 0.9])
+    """
+    prefix = CURVE_METRIC.format("")
+    points = sorted((int(name[len(prefix):]), value) for name, value in metrics.items()
+                    if name.startswith(prefix) and name[len(prefix):].isdigit())
+    return [epoch for epoch, _ in points], [value for _, value in points]
+
+
+class _EpochCurve:
+    """The per-epoch hook of one run: records validation accuracy and asks the termination rule."""
+
+    def __init__(self, x_val: torch.Tensor, y_val: torch.Tensor, batch_size: int,
+                 rule: DomhanTermination | None, total_epochs: float) -> None:
+        self.x_val, self.y_val, self.batch_size = x_val, y_val, batch_size
+        self.rule, self.total_epochs = rule, total_epochs
+        self.values: list[float] = []
+        self.decision = TerminationDecision(False)
+
+    def __call__(self, epoch: int, model: nn.Module) -> bool:
+        self.values.append(evaluate(model, self.x_val, self.y_val, self.batch_size)[0])
+        if self.rule is not None:
+            self.decision = self.rule.decide(list(range(1, epoch + 1)), self.values, self.total_epochs)
+        return self.decision.stop
 
 
 def check_names(task: Task | str, space: SearchSpace | str) -> None:
@@ -90,6 +136,21 @@ class TrainingEstimator(Estimator):
             metrics) or ``"calibrated-loss"`` (minus the validation cross-entropy at
             the best temperature, added to the metrics as ``val_loss_calibrated``
             with ``val_temperature``).
+        record_curve: Evaluate the validation accuracy after every epoch and record it as
+            metrics ``val_accuracy_epoch_<k>`` (``curve_from_metrics`` reads them back); each
+            evaluation is part of the trial's cost.
+        early_termination: A ``DomhanTermination`` rule consulted after every epoch (which
+            records the curve). A run it stops is a complete trial scored by its predicted
+            final accuracy, with metrics ``stopped_epoch``, ``predicted_accuracy`` and
+            ``predicted_std`` and ``epochs`` the epochs it ran; its cost is the time it ran.
+            Every run trained to the end is reported to the rule (``observe``). Needs
+            ``objective="accuracy"``.
+        data_fraction: Train on this class-stratified fraction of the training split, in
+            ``(0, 1]``, the same subset (drawn from ``task_seed``) for every candidate;
+            validation keeps every example.
+        width_multiplier: Factor on every channel count of the network (``> 0``).
+        resolution: Downsample 2D inputs to this size (an int or a pair); ``None`` keeps it.
+            The three proxy options (``ProxyTask``) appear in the metrics when set.
         **overrides: ``TrainingConfig`` fields to change (``epochs=3``), handy from
             the CLI or a notebook's parameters.
 
@@ -105,32 +166,44 @@ class TrainingEstimator(Estimator):
     name = "training"
 
     def __init__(self, task: Task | str, space: SearchSpace | str, config: TrainingConfig | None = None,
-                 *, task_seed: int = 0, objective: str = "accuracy", **overrides: Any) -> None:
+                 *, task_seed: int = 0, objective: str = "accuracy", record_curve: bool = False,
+                 early_termination: DomhanTermination | None = None, data_fraction: float = 1.0,
+                 width_multiplier: float = 1.0, resolution: int | tuple[int, int] | None = None,
+                 **overrides: Any) -> None:
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; valid choices: {', '.join(OBJECTIVES)}")
+        if early_termination is not None and not isinstance(early_termination, DomhanTermination):
+            raise TypeError(f"early_termination must be a DomhanTermination or None, got {early_termination!r}")
+        if early_termination is not None and objective != "accuracy":
+            raise ValueError(f"early_termination predicts validation accuracy, so it needs objective='accuracy', "
+                             f"got objective={objective!r}")
         self.config = configure(config, overrides)
+        self.proxy = ProxyTask(data_fraction, width_multiplier, resolution)
         check_names(task, space)
         self.objective = objective
+        self.record_curve, self.early_termination = record_curve, early_termination
         self.task_seed = task_seed
         self._task_source, self._space_source = task, space
         self._sizes: dict[Hashable, tuple[int, int]] = {}
 
     @functools.cached_property
     def task(self) -> Task:
-        """The task, built from its name (split by ``task_seed``) on first use.
+        """The task candidates are trained on: built from its name (split by ``task_seed``) on
+        first use, then reduced to the proxy task if ``data_fraction`` or ``resolution`` is set.
 
         Raises:
             ConfigurationError: The task cannot be built (its data cannot be generated or
-                read); every trial would fail the same way, so the search stops.
+                read), or the proxy does not fit it; every trial would fail the same way, so
+                the search stops.
         """
         source = self._task_source
-        if not isinstance(source, str):
-            return source
-        try:
-            return TASKS.create(source, seed=self.task_seed)
-        except Exception as exc:
-            raise ConfigurationError(f"the training estimator cannot build task {source!r} "
-                                     f"(task_seed={self.task_seed}): {type(exc).__name__}: {exc}") from exc
+        if isinstance(source, str):
+            try:
+                source = TASKS.create(source, seed=self.task_seed)
+            except Exception as exc:
+                raise ConfigurationError(f"the training estimator cannot build task {source!r} "
+                                         f"(task_seed={self.task_seed}): {type(exc).__name__}: {exc}") from exc
+        return source if self.proxy.is_identity else self.proxy.apply(source, derive_seed(self.task_seed, "proxy"))
 
     @functools.cached_property
     def space(self) -> SearchSpace:
@@ -175,25 +248,40 @@ class TrainingEstimator(Estimator):
         deadline = None if config.timeout_seconds is None else started + config.timeout_seconds
         key = self.space.to_str(arch)
         device = torch.device(config.device)
+        task = self.task
         with torch_threads(config.threads):
             with seeded(derive_seed(config.seed, key)):
-                model = build_network(self.space, arch, self.task.spec)
+                model = build_network(self.space, arch, task.spec, width_multiplier=self.proxy.width_multiplier)
             if arch not in self._sizes:
-                self._sizes[arch] = (count_params(model), count_flops(model, self.task.spec.input_shape))
+                self._sizes[arch] = (count_params(model), count_flops(model, task.spec.input_shape))
             params, flops = self._sizes[arch]
             model.to(device)
-            task = self.task
+            x_val, y_val = task.x_val.to(device), task.y_val.to(device)
+            curve = None
+            if self.record_curve or self.early_termination is not None:
+                curve = _EpochCurve(x_val, y_val, config.eval_batch_size, self.early_termination, epochs)
             train_loss = fit(model, task.x_train.to(device), task.y_train.to(device), config,
-                             epochs=epochs, seed=derive_seed(config.seed, key, "data"), deadline=deadline)
-            y_val = task.y_val.to(device)
-            logits = predict(model, task.x_val.to(device), config.eval_batch_size)
+                             epochs=epochs, seed=derive_seed(config.seed, key, "data"), deadline=deadline,
+                             on_epoch_end=curve)
+            logits = predict(model, x_val, config.eval_batch_size)
             val_accuracy, val_loss = accuracy_and_loss(logits, y_val)
         if not math.isfinite(val_loss):
             raise CandidateFailed(f"validation loss is {val_loss}; the trained network is unusable")
         seconds = time.perf_counter() - started
-        log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, epochs, seconds)
+        stopped = curve is not None and curve.decision.stop
+        trained = float(len(curve.values)) if stopped else float(epochs)
+        log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, trained, seconds)
         metrics = {"val_accuracy": val_accuracy, "val_loss": val_loss, "train_loss": train_loss,
-                   "params": float(params), "flops": float(flops), "epochs": float(epochs)}
+                   "params": float(params), "flops": float(flops), "epochs": trained, **self.proxy.metrics()}
+        if curve is not None:
+            metrics.update({CURVE_METRIC.format(k): value for k, value in enumerate(curve.values, start=1)})
+        if stopped:
+            decision = curve.decision
+            metrics.update(stopped_epoch=trained, predicted_accuracy=decision.predicted_accuracy,
+                           predicted_std=decision.predicted_std)
+            return Measurement(score=decision.predicted_accuracy, cost=seconds, metrics=metrics)
+        if self.early_termination is not None:
+            self.early_termination.observe(val_accuracy)
         if self.objective == "accuracy":
             score = val_accuracy
         elif self.objective == "loss":
@@ -204,5 +292,10 @@ class TrainingEstimator(Estimator):
         return Measurement(score=score, cost=seconds, metrics=metrics)
 
     def __repr__(self) -> str:
+        options = "" if self.proxy.is_identity else f", proxy={self.proxy!r}"
+        if self.record_curve:
+            options += ", record_curve=True"
+        if self.early_termination is not None:
+            options += f", early_termination={self.early_termination!r}"
         return (f"TrainingEstimator(task={self.task_name!r}, space={self.space_name!r}, "
-                f"config={self.config!r})")
+                f"config={self.config!r}{options})")

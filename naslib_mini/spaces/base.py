@@ -18,7 +18,7 @@ import numpy as np
 
 from naslib_mini.registry import Registry
 
-__all__ = ["Decision", "SearchSpace", "SPACES", "require_str"]
+__all__ = ["Decision", "SearchSpace", "SPACES", "require_str", "scale_channels"]
 
 SPACES: Registry["SearchSpace"] = Registry("search space")
 
@@ -29,6 +29,16 @@ def require_str(text: object, space: str, example: str) -> str:
         raise TypeError(f"{space} architectures are read from strings such as {example!r}, "
                         f"got {type(text).__name__}: {text!r}")
     return text
+
+
+def scale_channels(channels: int, multiplier: float) -> int:
+    """``channels`` times ``multiplier``, rounded, at least 1: how a width multiplier scales a layer.
+
+    Example:
+        >>> scale_channels(16, 0.5), scale_channels(3, 0.1), scale_channels(16, 1.0)
+        (8, 1, 16)
+    """
+    return max(1, int(round(channels * multiplier)))
 
 
 @dataclass(frozen=True)
@@ -173,14 +183,19 @@ class SearchSpace(abc.ABC):
 
     # -- networks ----------------------------------------------------------------
     @abc.abstractmethod
-    def build_body(self, arch: Hashable, in_channels: int, input_size: Sequence[int]) -> Any:
+    def build_body(self, arch: Hashable, in_channels: int, input_size: Sequence[int], *,
+                   width_multiplier: float = 1.0) -> Any:
         """The torch module between a task's stem and head (see ``naslib_mini.networks``).
 
         Args:
             arch: An architecture of this space.
-            in_channels: Channels of the stem's output (``stem_channels``).
+            in_channels: Channels of the stem's output (``stem_channels``, already scaled by
+                ``width_multiplier``).
             input_size: Spatial size of the stem's output, one entry per dimension
                 (``(40,)`` for MNIST-1D, ``(8, 8)`` for digits).
+            width_multiplier: Factor on the channel counts the architecture itself holds
+                (with ``scale_channels``); a space whose widths all follow from
+                ``in_channels`` has nothing more to scale.
 
         Returns:
             A ``torch.nn.Module`` with an integer ``out_channels`` attribute.

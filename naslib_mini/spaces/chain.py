@@ -49,7 +49,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str, scale_channels
 from naslib_mini.spaces.chain_canonical import ChainGrammar, Layer, grammar
 from naslib_mini.spaces.chain_config import CONNECTIONS, DEFAULT_OPS, FIELDS, ChainConfig, unknown_choice
 from naslib_mini.spaces.chain_network import ChainBody
@@ -318,8 +318,13 @@ class ChainSpace(SearchSpace):
         return self.canonicalize(ChainArch(a[:i] + b[j:]))
 
     # -- networks --------------------------------------------------------------------------
-    def build_body(self, arch: ChainArch, in_channels: int, input_size: Sequence[int]) -> ChainBody:
-        return ChainBody(self._check(arch).layers, in_channels, input_size)
+    def build_body(self, arch: ChainArch, in_channels: int, input_size: Sequence[int], *,
+                   width_multiplier: float = 1.0) -> ChainBody:
+        layers = self._check(arch).layers
+        if width_multiplier != 1:
+            layers = tuple(replace(layer, channels=scale_channels(layer.channels, width_multiplier))
+                           for layer in layers)
+        return ChainBody(layers, in_channels, input_size)
 
 
 #: The configuration registered as ``"chain-small"``: every connection, grid-searchable, fast to train.

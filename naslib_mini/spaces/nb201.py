@@ -199,7 +199,9 @@ class NB201Space(SearchSpace):
     def stem_channels(self) -> int:
         return self.width
 
-    def build_body(self, arch: NB201Arch, in_channels: int, input_size: Sequence[int]) -> NB201Body:
+    def build_body(self, arch: NB201Arch, in_channels: int, input_size: Sequence[int], *,
+                   width_multiplier: float = 1.0) -> NB201Body:
+        # Every width of the body follows from in_channels (C, 2C, 4C), which the builder has scaled.
         edges = [(i, j, TABLE_OPS[op]) for (i, j), op in zip(EDGES, ARCHS[code_of(arch)].ops)]
         return NB201Body(edges, in_channels, self.cells_per_stage, len(input_size))
 
