@@ -52,6 +52,7 @@ import numpy as np
 from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str, scale_channels
 from naslib_mini.spaces.chain_canonical import ChainGrammar, Layer, grammar
 from naslib_mini.spaces.chain_config import CONNECTIONS, DEFAULT_OPS, FIELDS, ChainConfig, unknown_choice
+from naslib_mini.spaces.chain_moves import crossover_cuts, one_edit_away, random_edit
 from naslib_mini.spaces.chain_network import ChainBody
 from naslib_mini.spaces.chain_signal import has_signal_path
 
@@ -260,25 +261,12 @@ class ChainSpace(SearchSpace):
             self._check_layer(layers[-1], token)
         return self.canonicalize(ChainArch(tuple(layers)))
 
-    # -- moves ---------------------------------------------------------------------------
-    def _edits(self, arch: ChainArch) -> Iterator[tuple[Layer, ...]]:
-        """Every layer list one edit away: one field changed, one layer removed or inserted."""
-        cfg, layers = self.config, arch.layers
-        for i, layer in enumerate(layers):
-            for field, choices in FIELDS:
-                for value in getattr(cfg, choices):
-                    if value != getattr(layer, field):
-                        yield layers[:i] + (replace(layer, **{field: value}),) + layers[i + 1:]
-        if len(layers) > cfg.min_depth:
-            yield from (layers[:i] + layers[i + 1:] for i in range(len(layers)))
-        if len(layers) < cfg.max_depth:
-            yield from (layers[:i] + (new,) + layers[i:] for i in range(len(layers) + 1)
-                        for new in self._grammar.layers)
-
+    # -- moves (the edits themselves are in chain_moves.py) ------------------------------
     def neighbours(self, arch: ChainArch) -> list[ChainArch]:
         """Distinct canonical architectures one edit away (change a field, remove or insert a layer)
         that carry signal: the dead class is nobody's neighbour."""
-        found = dict.fromkeys(self.canonicalize(ChainArch(layers)) for layers in self._edits(self._check(arch)))
+        edits = one_edit_away(self._check(arch).layers, self.config, self._grammar.layers)
+        found = dict.fromkeys(self.canonicalize(ChainArch(layers)) for layers in edits)
         found.pop(arch, None)
         found.pop(self.dead_arch, None)
         return list(found)
@@ -286,19 +274,10 @@ class ChainSpace(SearchSpace):
     def mutate(self, arch: ChainArch, rng: np.random.Generator) -> ChainArch:
         """One random edit (change a field, insert or remove a layer, each kind equally likely)
         that gives another architecture carrying signal."""
-        cfg, layers = self.config, self._check(arch).layers
+        layers = self._check(arch).layers
         for _ in range(100):
-            edit, i = int(rng.integers(3)), int(rng.integers(len(layers) + 1))
-            if edit == 0 and i < len(layers):
-                field, choices = FIELDS[int(rng.integers(len(FIELDS)))]
-                value = getattr(cfg, choices)[int(rng.integers(len(getattr(cfg, choices))))]
-                child = layers[:i] + (replace(layers[i], **{field: value}),) + layers[i + 1:]
-            elif edit == 1 and len(layers) < cfg.max_depth:
-                new = self._grammar.layers[int(rng.integers(len(self._grammar.layers)))]
-                child = layers[:i] + (new,) + layers[i:]
-            elif edit == 2 and i < len(layers) and len(layers) > cfg.min_depth:
-                child = layers[:i] + layers[i + 1:]
-            else:
+            child = random_edit(layers, self.config, self._grammar.layers, rng)
+            if child is None:
                 continue
             child_arch = self.canonicalize(ChainArch(child))
             if child_arch != arch and child_arch != self.dead_arch:
@@ -310,10 +289,7 @@ class ChainSpace(SearchSpace):
         a, b = self._check(first).layers, self._check(second).layers
         if rng.random() < 0.5:
             a, b = b, a
-        cfg = self.config
-        cuts = [(i, j) for i in range(len(a) + 1) for j in range(len(b) + 1)
-                if cfg.min_depth <= i + len(b) - j <= cfg.max_depth]
-        cuts = [(i, j) for i, j in cuts if has_signal_path(a[:i] + b[j:])] or cuts  # a dead child teaches nothing
+        cuts = crossover_cuts(a, b, self.config)
         i, j = cuts[int(rng.integers(len(cuts)))]
         return self.canonicalize(ChainArch(a[:i] + b[j:]))
 
