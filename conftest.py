@@ -27,3 +27,14 @@ def nb201_table():
     """The NAS-Bench-201 table on CIFAR-10 with the 12-epoch search signal of the paper's protocol."""
     import naslib_mini as nm
     return nm.ESTIMATORS.create("nb201", dataset="cifar10", epochs=12)
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Run a test on one torch thread (small networks run fastest so, and never oversubscribe a busy machine)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

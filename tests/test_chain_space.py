@@ -13,13 +13,7 @@ import naslib_mini as nm
 from naslib_mini.spaces import OPS, ChainArch, ChainSpace, Layer
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny networks run fastest on one thread (and never oversubscribe a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 #: Small configurations whose every raw layer list can be enumerated (about 34,000 at most).

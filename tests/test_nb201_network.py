@@ -18,13 +18,7 @@ from naslib_mini.spaces.ops import OPS
 CIFAR10 = nm.TaskSpec("cifar10", (3, 32, 32), 10)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Small networks run fastest on one thread (and never oversubscribe a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 #: Rows where the published parameter count belongs to a cell with exactly one convolution
