@@ -12,7 +12,9 @@ from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, CrossValidation
                                     TrainingConfig, TrainingEstimator, train_final)
 from naslib_mini.calibration import temperature_scaled_loss
 from naslib_mini.comparison import PairedComparison, compare_errors
-from naslib_mini.data import DataNotFound, data_dir, load_nas_bench_macro, load_nb201
+from naslib_mini.data import DataNotFound, data_dir, load_nas_bench_macro, load_nb201, load_nb201_synflow
+from naslib_mini.estimators.zero_cost import ZeroCostEstimator
+from naslib_mini.proxies import PROXIES, compute_proxy
 from naslib_mini.estimators.tabular import TabularEstimator
 from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.loop import Budget, run
@@ -33,6 +35,7 @@ __all__ = [
     "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
     "ChainArch", "ChainConfig", "ChainSpace", "Layer",
     "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "load_nas_bench_macro",
+    "PROXIES", "ZeroCostEstimator", "compute_proxy", "load_nb201_synflow",
     "ConfigurationError", "DataNotFound",
     "CrossValidationEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
     "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
