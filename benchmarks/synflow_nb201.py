@@ -6,7 +6,8 @@ benchmark's network; synflow needs no data, so no CIFAR image is read), initiali
 it under ``derive_seed(--seed, arch_str)`` and computes synflow
 (``naslib_mini.proxies.saliency.synflow``, the zero-cost estimator's code path). It
 then measures Spearman's rho of synflow, of the table's parameter counts and of our
-builder's FLOPs against the table's 200-epoch test accuracy on CIFAR-10, CIFAR-100
+builder's FLOPs (counted once per multiset of operations: where an operation sits
+does not change them) against the table's 200-epoch test accuracy on CIFAR-10, CIFAR-100
 and ImageNet16-120, beside the values Abdelfattah et al. (ICLR 2021, Table 1)
 published: 0.74, 0.76, 0.75. Their code correlates CIFAR-10 with the test accuracy
 of the ``cifar10-valid`` run of NAS-Bench-201 v1.0 (trained on the training half
@@ -26,7 +27,7 @@ instead of all), ``--seed`` (weights, default 0), ``--threads`` (default 1),
 scratch outputs only: seconds).
 
 Usage:
-    nice -n 19 python benchmarks/synflow_nb201.py            # all cells: about 1 CPU hour, resumable
+    nice -n 19 python benchmarks/synflow_nb201.py            # all cells: 18 CPU minutes, resumable
     python benchmarks/synflow_nb201.py --sample 500          # a check on 500 random cells (a minute or two)
     python benchmarks/synflow_nb201.py --quick --out /tmp/q.json --progress /tmp/q.csv --data /tmp/q.csv.gz
 """
@@ -67,6 +68,14 @@ def repository_path(path: str | Path) -> str:
         return Path(path).resolve().relative_to(ROOT).as_posix()
     except ValueError:
         return str(path)
+
+
+def progress_path(path: Path) -> str:
+    """``path`` as the results record it: under ``<cache_dir>`` or the repository, never this machine's home."""
+    try:
+        return "<cache_dir>/" + Path(path).resolve().relative_to(nm.cache_dir().resolve()).as_posix()
+    except ValueError:
+        return repository_path(path)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -189,7 +198,7 @@ def main(argv: list[str] | None = None) -> dict:
     complete = len(finished) == len(indices)
     values = [done[i][0] for i in finished]
     result = {
-        "command": "python benchmarks/synflow_nb201.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": " ".join(["python benchmarks/synflow_nb201.py", *(argv if argv is not None else sys.argv[1:])]),
         "network": "NAS-Bench-201, C=16, N=5, input 3x32x32, 10 classes (naslib_mini.build_network)",
         "seed": args.seed, "sample": args.sample, "sample_seed": args.sample_seed if args.sample else None,
         "cells": len(indices), "cells_done": len(finished), "complete": complete,
@@ -198,7 +207,7 @@ def main(argv: list[str] | None = None) -> dict:
         "zero_synflow_cells": int(sum(v == 0 for v in values)),
         "spearman": correlations(done, finished) if len(finished) >= 3 else {},
         "data": repository_path(args.data) if complete and args.sample is None else None,
-        "progress": repository_path(args.progress),
+        "progress": progress_path(args.progress),
     }
     if complete and args.sample is None:
         write_data(args.data, done, indices)
