@@ -104,8 +104,23 @@ def test_snip_is_the_sum_of_weight_times_loss_gradient(net_and_batch):
     copy = without_batch_norm(net)  # any network: compare with a hand-written pass
     copy.train()
     torch.nn.functional.cross_entropy(copy(x), y).backward()
-    expected = sum(float((m.weight * m.weight.grad).abs().sum()) for m in prunable_layers(copy))
+    expected = sum(float((m.weight * m.weight.grad).abs().sum().detach()) for m in prunable_layers(copy))
     assert compute_proxy("snip", without_batch_norm(net), x, y) == pytest.approx(expected, rel=1e-6)
+
+
+def test_fisher_and_grasp_of_one_linear_layer_match_their_formulas():
+    with seeded(0):
+        net, x, y = nn.Linear(5, 3), torch.randn(8, 5), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    a = net(x)
+    g = torch.autograd.grad(torch.nn.functional.cross_entropy(a, y), a)[0]
+    fisher = 5 * float((0.5 * (a * g).pow(2).mean(0)).sum().detach())  # each channel counted once per weight (5)
+    assert compute_proxy("fisher", net, x, y) == pytest.approx(fisher, rel=1e-5)
+
+    def loss(w):
+        return torch.nn.functional.cross_entropy(x @ w.T + net.bias, y)
+    w = net.weight.detach()
+    _, hessian_g = torch.autograd.functional.hvp(loss, w, torch.func.grad(loss)(w))
+    assert compute_proxy("grasp", net, x, y) == pytest.approx(float((-w * hessian_g).sum()), rel=1e-4)
 
 
 def test_naswot_of_identical_inputs_is_singular_and_distinct_inputs_score_higher(cell_space):

@@ -5,7 +5,7 @@ better: the saliencies ``synflow``, ``snip``, ``grasp``, ``fisher`` and ``grad_n
 (``saliency.py``), the activation scores ``naswot`` and ``jacob_cov``
 (``activations.py``), and the two baselines every study of them finds hard to beat,
 ``params`` and ``flops`` (Abdelfattah et al., ICLR 2021; White et al., "A Deeper Look
-at Zero-Cost Proxies", 2022). A proxy is a deterministic function of the network's
+at Zero-Cost Proxies for Lightweight NAS", ICLR Blog Track 2022). A proxy is a deterministic function of the network's
 weights and the batch; the randomness (weight initialisation and which training
 batch) is chosen by the seed of whoever builds them, as the ``zero-cost`` estimator
 does. Knows nothing about search spaces, tasks or strategies.

@@ -15,20 +15,27 @@ ICLR 2021) turn pruning-at-initialisation saliencies into architecture scores:
 - ``grasp``: ``sum -theta * (H g)`` with ``g = dL/dtheta`` and ``H`` the Hessian of
   ``L`` (Wang et al., "Picking Winning Tickets Before Training by Preserving Gradient
   Flow", ICLR 2020).
-- ``fisher``: ``sum over channels of 0.5 * mean over the batch of (sum over positions
-  of a * dL/da)^2`` for the output ``a`` of each layer (Turner et al., "BlockSwap:
-  Fisher-guided Block Substitution for Network Compression on a Budget", ICLR 2020,
-  after Theis et al. 2018).
+- ``fisher``: for each output channel of each layer, ``0.5 * mean over the batch of
+  (sum over positions of a * dL/da)^2`` with ``a`` the layer's output (Turner et al.,
+  "BlockSwap: Fisher-guided Block Substitution for Network Compression on a Budget",
+  ICLR 2020, after Theis et al. 2018), summed over channels and layers.
 - ``grad_norm``: ``sum over layers of ||dL/dW||_2`` (Abdelfattah et al. 2021).
 
 Where the papers leave a choice open we follow the reference code of Abdelfattah et
-al. (SamsungLabs/zero-cost-nas): synflow runs in double precision (its products
-overflow single precision on deep networks) on a copy of the network whose batch
-norm layers pass their input through unchanged (that code's ``bn=False``), on one
-all-ones input of the batch's shape; the data-dependent proxies keep batch norm in
-training mode; grasp's sign is that code's (``-theta * Hg``, higher is better as
-every proxy here), though Wang et al. prune the weights with the highest such
-score. Every proxy works on a deep copy, so the network it is given is untouched.
+al. (SamsungLabs/zero-cost-nas):
+
+- synflow runs in double precision (its products overflow single precision on deep
+  networks) on a copy whose batch norm layers pass their input through unchanged
+  (that code's ``bn=False``), on one all-ones input of the batch's shape;
+- the data-dependent proxies keep batch norm in training mode (batch statistics);
+- grasp keeps that code's sign (``-theta * Hg``); the reference reports every proxy's
+  rank correlation in absolute value, so whether a higher grasp marks a better
+  architecture is a measured fact, not part of the definition;
+- fisher counts each channel's Fisher information once per weight of the channel
+  (that code broadcasts it to the channel's weights before summing), so layers with
+  wide inputs weigh more.
+
+Every proxy works on a deep copy, so the network it is given is untouched.
 Knows nothing about search spaces, tasks or estimators.
 """
 from __future__ import annotations
@@ -126,14 +133,14 @@ def grasp(net: nn.Module, inputs: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def fisher(net: nn.Module, inputs: torch.Tensor, labels: torch.Tensor) -> float:
-    """Fisher information of each layer's output channels, summed over channels and layers."""
+    """Fisher information of each layer's output channels, times the channel's weights, summed."""
     net = copy.deepcopy(net).train()
-    outputs: list[torch.Tensor] = []
+    outputs: list[tuple[torch.Tensor, int]] = []
 
     def keep(module: nn.Module, args: tuple, output: torch.Tensor) -> None:
         if output.requires_grad:
             output.retain_grad()
-            outputs.append(output)
+            outputs.append((output, module.weight[0].numel()))
 
     handles = [m.register_forward_hook(keep) for m in prunable_layers(net)]
     try:
@@ -143,9 +150,9 @@ def fisher(net: nn.Module, inputs: torch.Tensor, labels: torch.Tensor) -> float:
             handle.remove()
     total = 0.0
     with torch.no_grad():
-        for a in outputs:
+        for a, weights_per_channel in outputs:
             if a.grad is None:
                 continue
             per_channel = (a * a.grad).flatten(2).sum(2) if a.dim() > 2 else a * a.grad
-            total += float(per_channel.pow(2).mean(0).mul(0.5).sum())
+            total += weights_per_channel * float(per_channel.pow(2).mean(0).mul(0.5).sum())
     return total
