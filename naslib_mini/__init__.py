@@ -8,19 +8,21 @@ Example:
     >>> {"grid", "random"} <= set(nm.STRATEGIES.names())
     True
 """
-from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, CrossValidationEstimator, Estimator, FinalResult,
-                                    TrainingConfig, TrainingEstimator, train_final)
 from naslib_mini.calibration import temperature_scaled_loss
-from naslib_mini.comparison import PairedComparison, compare_errors
-from naslib_mini.data import DataNotFound, data_dir, load_nas_bench_macro, load_nb201
+from naslib_mini.comparison import compare_errors, PairedComparison
+from naslib_mini.data import data_dir, DataNotFound, load_nas_bench_macro, load_nb201, load_nb201_synflow
+from naslib_mini.estimators import (ESTIMATORS, CandidateFailed, CrossValidationEstimator, Estimator, FinalResult,
+                                    train_final, TrainingConfig, TrainingEstimator)
 from naslib_mini.estimators.early_termination import DomhanTermination
 from naslib_mini.estimators.proxy_task import ProxyTask
 from naslib_mini.estimators.tabular import TabularEstimator
 from naslib_mini.estimators.training import curve_from_metrics
-from naslib_mini.learning_curves import LearningCurvePredictor, NoCurveFits
+from naslib_mini.estimators.zero_cost import ZeroCostEstimator
 from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
+from naslib_mini.learning_curves import LearningCurvePredictor, NoCurveFits
 from naslib_mini.loop import Budget, run
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
+from naslib_mini.proxies import PROXIES, compute_proxy
 from naslib_mini.registry import Registry
 from naslib_mini.reproductions import reproduce_nb201
 from naslib_mini.seeding import default_rng, derive_seed, run_seeds
@@ -28,21 +30,20 @@ from naslib_mini.spaces import OPS, SPACES, Decision, Operation, SearchSpace
 from naslib_mini.spaces.chain import ChainArch, ChainConfig, ChainSpace, Layer
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
 from naslib_mini.strategies import STRATEGIES, SearchExhausted, Strategy
-from naslib_mini.tasks import TASKS, Task, TaskSpec, cache_dir
+from naslib_mini.tasks import TASKS, cache_dir, Task, TaskSpec
 from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial, TrialState
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "DomhanTermination", "LearningCurvePredictor", "NoCurveFits", "ProxyTask", "curve_from_metrics",
-    "reproduce_nb201", "PairedComparison", "compare_errors", "temperature_scaled_loss",
-    "ChainArch", "ChainConfig", "ChainSpace", "Layer",
-    "NB201Arch", "NB201Space", "TabularEstimator", "data_dir", "load_nb201", "load_nas_bench_macro",
-    "ConfigurationError", "DataNotFound",
-    "CrossValidationEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator", "cache_dir", "train_final",
-    "Budget", "Candidate", "CandidateFailed", "Decision", "ESTIMATORS", "Estimator", "History",
-    "JOURNAL_FORMAT", "Journal", "JournalError", "Measurement", "OPS", "Operation", "Registry", "SPACES",
-    "STRATEGIES", "SearchExhausted", "SearchSpace", "Strategy", "TASKS", "Task", "TaskSpec",
-    "Trial", "TrialState", "build_network", "count_flops", "count_params", "default_rng",
-    "derive_seed", "measure_latency", "run", "run_seeds",
+    "Budget", "build_network", "cache_dir", "Candidate", "CandidateFailed", "ChainArch", "ChainConfig",
+    "ChainSpace", "compare_errors", "compute_proxy", "ConfigurationError", "count_flops", "count_params",
+    "CrossValidationEstimator", "curve_from_metrics", "data_dir", "DataNotFound", "Decision", "default_rng",
+    "derive_seed", "DomhanTermination", "Estimator", "ESTIMATORS", "FinalResult", "History", "Journal",
+    "JOURNAL_FORMAT", "JournalError", "Layer", "LearningCurvePredictor", "load_nas_bench_macro", "load_nb201",
+    "load_nb201_synflow", "measure_latency", "Measurement", "NB201Arch", "NB201Space", "NoCurveFits", "Operation",
+    "OPS", "PairedComparison", "PROXIES", "ProxyTask", "Registry", "reproduce_nb201", "run", "run_seeds",
+    "SearchExhausted", "SearchSpace", "SPACES", "STRATEGIES", "Strategy", "TabularEstimator", "Task", "TASKS",
+    "TaskSpec", "temperature_scaled_loss", "train_final", "TrainingConfig", "TrainingEstimator", "Trial",
+    "TrialState", "ZeroCostEstimator",
 ]

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["DATA_ENV", "DataNotFound", "MACRO_FILE", "MACRO_SIZE", "NB201_FILE", "NB201_SIZE", "SHIPPED_DATA",
-           "data_dir", "load_nas_bench_macro", "load_nb201", "macro_path", "nb201_path"]
+           "SYNFLOW_NB201_FILE", "data_dir", "load_nas_bench_macro", "load_nb201", "load_nb201_synflow", "macro_path",
+           "nb201_path"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ NB201_SIZE = 15625
 MACRO_FILE = Path("nasbench_macro") / "nas-bench-macro_cifar10.json.gz"
 #: Number of architectures in NAS-Bench-Macro: 8 layers of 3 choices.
 MACRO_SIZE = 3 ** 8
+#: Synflow of every NAS-Bench-201 cell, computed by naslib_mini (``benchmarks/synflow_nb201.py``), not
+#: published by the benchmark's authors: always read from the shipped folder unless a path is given.
+SYNFLOW_NB201_FILE = Path("nasbench201") / "synflow_nb201.csv.gz"
 #: Errors that reading a damaged file raises: a cut or corrupt gzip, text that does not parse.
 _UNREADABLE = (OSError, EOFError, ValueError, zlib.error)
 
@@ -204,4 +208,49 @@ def _load_macro(file: Path) -> "pd.DataFrame":
                                  f"its results, got {len(keys)} entries; is it NAS-Bench-Macro?")
     frame = pd.DataFrame.from_dict(records, orient="index").sort_index()
     frame.index.name = "arch"
+    return frame
+
+
+def load_nb201_synflow(path: str | os.PathLike | None = None) -> "pd.DataFrame":
+    """Synflow and FLOPs of every NAS-Bench-201 cell, as naslib_mini computed them.
+
+    Row ``i`` is official index ``i`` (columns ``index``, ``synflow``, ``flops``): the
+    synflow of the CIFAR-shaped network (C=16, N=5, 3x32x32, 10 classes) built by
+    ``naslib_mini.build_network`` with weights seeded by ``derive_seed(0, arch_str)``,
+    and its FLOPs per image. Computed by ``python benchmarks/synflow_nb201.py`` (not by the
+    benchmark's authors), so by default it is read from the shipped folder whatever
+    ``NASLIB_MINI_DATA`` says.
+
+    Args:
+        path: The gzip CSV to read; by default the shipped ``nasbench201/synflow_nb201.csv.gz``.
+
+    Raises:
+        DataNotFound: The file is missing (the message says how to compute it).
+        ConfigurationError: The file cannot be read or does not hold every cell in order.
+
+    Example:
+        >>> scores = load_nb201_synflow()
+        >>> len(scores), list(scores.columns), int((scores["synflow"] == 0).sum())
+        (15625, ['index', 'synflow', 'flops'], 341)
+    """
+    file = Path(path) if path is not None else SHIPPED_DATA / SYNFLOW_NB201_FILE
+    if not file.is_file():
+        raise DataNotFound(f"synflow scores not found ({file} does not exist); compute them with "
+                           f"`python benchmarks/synflow_nb201.py --data {file}` (about 20 CPU minutes, resumable)")
+    return _load_synflow(file.resolve())
+
+
+@functools.lru_cache(maxsize=2)
+def _load_synflow(file: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(file)
+    except _UNREADABLE as exc:
+        raise _unreadable(file, "a table of synflow scores", exc) from exc
+    if list(frame.columns) != ["index", "synflow", "flops"]:
+        raise ConfigurationError(f"{file} must have the columns index, synflow, flops; got {list(frame.columns)}")
+    if len(frame) != NB201_SIZE or not (frame["index"].to_numpy() == range(NB201_SIZE)).all():
+        raise ConfigurationError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
+                                 f"got {len(frame)} rows")
     return frame

@@ -167,7 +167,12 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
     "nb201": (lambda: nm.SPACES.create("nb201"), lambda space: {"dataset": "cifar10"}, (12, 200)),
     "training": (tiny_chain, trained("training"), (0.5, 1)),
     "cross-validation": (tiny_chain, trained("cross-validation"), (0.5, 1)),
+    "zero-cost": (tiny_chain, lambda space: {"task": "digits", "space": space, "proxy": "synflow", "batch_size": 16},
+                  ()),
 }
+#: Estimators whose score is a proxy reported under this metric name, not validation accuracy;
+#: they have no fidelity (no budgets above) and refuse any budget.
+PROXY_SCORES = {"zero-cost": "synflow"}
 
 
 @pytest.fixture(params=nm.ESTIMATORS.names())
@@ -180,27 +185,33 @@ def estimator_setting(request):
 
 class TestEstimatorContract:
     def test_measures_sampled_architectures(self, estimator_setting):
-        _, space, make, _ = estimator_setting
+        name, space, make, _ = estimator_setting
+        score = PROXY_SCORES.get(name, "val_accuracy")
         estimator = make()
         for arch in samples(space, 2, seed=3):
             m = estimator.estimate(arch)
             assert isinstance(m, nm.Measurement)
             assert math.isfinite(m.score) and m.cost >= 0
-            assert {"val_accuracy", "params", "epochs"} <= set(m.metrics)
+            assert {score, "params"} | ({"epochs"} if name not in PROXY_SCORES else set()) <= set(m.metrics)
             assert all(isinstance(k, str) and math.isfinite(v) for k, v in m.metrics.items())
-            assert m.score == pytest.approx(m.metrics["val_accuracy"])  # the default score is validation accuracy
+            assert m.score == pytest.approx(m.metrics[score])  # the default score is validation accuracy
             assert m.metrics["params"] > 0
             with pytest.raises(TypeError):
-                m.metrics["val_accuracy"] = 0.0  # read-only: nobody changes a recorded measurement
+                m.metrics[score] = 0.0  # read-only: nobody changes a recorded measurement
 
     def test_accuracy_is_a_fraction(self, estimator_setting):
-        _, space, make, _ = estimator_setting
+        name, space, make, _ = estimator_setting
         m = make().estimate(samples(space, 1, seed=4)[0])
+        if name in PROXY_SCORES:  # a proxy predicts no accuracy and must not pretend to
+            assert "val_accuracy" not in m.metrics
         assert all(0 <= value <= 1 for key, value in m.metrics.items() if key.endswith("accuracy"))
 
     def test_budget_is_the_fidelity(self, estimator_setting):
         _, space, make, budgets = estimator_setting
         estimator, arch = make(), samples(space, 1, seed=5)[0]
+        if not budgets:  # no fidelity: a budget is a configuration the estimator cannot serve
+            with pytest.raises(nm.ConfigurationError, match="budget"):
+                estimator.estimate(arch, 1)
         for budget in budgets:
             assert estimator.estimate(arch, budget).metrics["epochs"] == budget
 

@@ -5,6 +5,7 @@ from naslib_mini.estimators.final import FinalResult, train_final
 from naslib_mini.estimators.routines import TrainingConfig
 from naslib_mini.estimators.training import TrainingEstimator
 from naslib_mini.estimators.cross_validation import CrossValidationEstimator
+from naslib_mini.estimators.zero_cost import ZeroCostEstimator
 
 __all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "TabularEstimator",
-           "FinalResult", "TrainingConfig", "TrainingEstimator", "train_final"]
+           "FinalResult", "TrainingConfig", "TrainingEstimator", "ZeroCostEstimator", "train_final"]
