@@ -188,6 +188,10 @@ class Journal:
         self.path = Path(path)
 
     def exists(self) -> bool:
+        """Whether the journal holds anything; a directory at its path is a ``JournalError``."""
+        if self.path.is_dir():
+            raise JournalError(f"journal path {self.path} is a directory; give the path of a file, "
+                               f"e.g. {self.path / 'journal.jsonl'}")
         return self.path.exists() and self.path.stat().st_size > 0
 
     def write(self, trial: Trial, space: "SearchSpace | None") -> None:

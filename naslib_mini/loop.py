@@ -147,6 +147,11 @@ def run(
         >>> history.best().score == max(trial.score for trial in history)
         True
     """
+    for value, kind, hint in ((strategy, Strategy, "STRATEGIES.create(name, space=...)"),
+                              (estimator, Estimator, "ESTIMATORS.create(name, ...)"),
+                              (budget, Budget, "Budget(trials=...)")):
+        if not isinstance(value, kind):
+            raise TypeError(f"run needs a {kind.__name__} (e.g. {hint}), got {type(value).__name__}: {value!r}")
     space = strategy.space
     log_file = Journal(journal) if journal is not None else None
     history = History(space)

@@ -152,3 +152,58 @@ def test_bad_tensor_tasks_name_the_problem(x, y, kwargs, pattern):
 def test_whole_labels_stored_as_floats_are_accepted():
     task = nm.TASKS.create("tensors", x=X, y=Y.double(), seed=0)
     assert task.y_train.dtype == torch.long and task.spec.num_classes == 3
+
+
+# -- generators, numbers given as strings, the loop's arguments --------------------------------
+@pytest.mark.parametrize("name", nm.SPACES.names())
+@pytest.mark.parametrize("move", ["sample", "mutate", "crossover"])
+def test_moves_need_a_generator_not_a_seed(name, move):
+    space = nm.SPACES.create(name)
+    arch = space.sample(nm.default_rng(0))
+    call = {"sample": lambda: space.sample(5), "mutate": lambda: space.mutate(arch, 5),
+            "crossover": lambda: space.crossover(arch, arch, 5)}[move]
+    with pytest.raises(TypeError, match=r"rng must be a numpy.random.Generator .*default_rng\(0\).*got int: 5"):
+        call()
+
+
+@pytest.mark.parametrize("name, kwargs, word", [
+    ("reinforce", dict(learning_rate="0.1"), "learning_rate"),
+    ("reinforce", dict(baseline_momentum="0.9"), "baseline_momentum"),
+    ("hyperband", dict(eta="3"), "eta"),
+    ("hyperband", dict(min_budget="1"), "min_budget"),
+    ("hyperband", dict(max_budget=float("inf")), "max_budget"),
+    ("sh", dict(budgets=(1, "3")), "a budget"),
+    ("bananas", dict(learning_rate="0.05"), "learning_rate"),
+    ("bohb", dict(bandwidth_factor="3"), "bandwidth_factor"),
+])
+def test_numbers_given_as_strings_are_named(nb201_space, name, kwargs, word):
+    with pytest.raises(ValueError, match=rf"{word} must be a finite number, got "):
+        nm.STRATEGIES.create(name, space=nb201_space, **kwargs)
+
+
+def test_a_task_seed_must_be_a_non_negative_integer():
+    with pytest.raises(ValueError, match="seed must be a non-negative integer.*got -1"):
+        nm.TASKS.create("digits", seed=-1)
+
+
+@pytest.mark.parametrize("position, value, kind", [(0, "rea", "Strategy"), (1, "nb201", "Estimator"),
+                                                   (2, 5, "Budget")])
+def test_run_names_an_argument_of_the_wrong_kind(nb201_space, position, value, kind):
+    args = [nm.STRATEGIES.create("random", space=nb201_space), LinearEstimator(nb201_space), nm.Budget(trials=2)]
+    args[position] = value
+    with pytest.raises(TypeError, match=rf"run needs a {kind} \(e.g. .*\), got {type(value).__name__}"):
+        nm.run(*args)
+
+
+def test_a_journal_path_that_is_a_directory_is_refused(nb201_space, tmp_path):
+    with pytest.raises(nm.JournalError, match=f"journal path {tmp_path} is a directory"):
+        nm.run(nm.STRATEGIES.create("random", space=nb201_space), LinearEstimator(nb201_space),
+               nm.Budget(trials=2), journal=tmp_path)
+
+
+def test_an_estimator_of_another_space_stops_the_search_before_any_trial(nb201_space, tmp_path):
+    estimator = nm.ESTIMATORS.create("training", task="digits", space="chain-small", epochs=1)
+    journal = tmp_path / "journal.jsonl"
+    with pytest.raises(nm.ConfigurationError, match="space 'chain-small' cannot hold this architecture.*same space"):
+        nm.run(nm.STRATEGIES.create("random", space=nb201_space), estimator, nm.Budget(trials=3), journal=journal)
+    assert not journal.exists()

@@ -10,15 +10,29 @@ import abc
 from typing import Hashable
 
 from naslib_mini.registry import Registry
-from naslib_mini.types import Measurement
+from naslib_mini.types import ConfigurationError, Measurement
 
-__all__ = ["CandidateFailed", "Estimator", "ESTIMATORS"]
+__all__ = ["CandidateFailed", "Estimator", "ESTIMATORS", "SpaceMismatch", "arch_key"]
 
 ESTIMATORS: Registry["Estimator"] = Registry("estimator")
 
 
 class CandidateFailed(RuntimeError):
     """A candidate could not be evaluated (NaN loss, timeout); the loop records a failed trial."""
+
+
+class SpaceMismatch(ConfigurationError, TypeError):
+    """The estimator was given an architecture of another space: no trial of this search can be scored."""
+
+
+def arch_key(space, arch: Hashable, estimator: str) -> str:
+    """``space.to_str(arch)``, the key that seeds a candidate's weights; a ``SpaceMismatch`` when
+    ``arch`` is not an architecture of ``space`` (the strategy searches another space)."""
+    try:
+        return space.to_str(arch)
+    except (TypeError, ValueError) as exc:
+        raise SpaceMismatch(f"the {estimator} estimator's space {space.name!r} cannot hold this architecture ({exc}); "
+                            "create the strategy and the estimator with the same space") from exc
 
 
 class Estimator(abc.ABC):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from naslib_mini.data import load_nb201, nb201_path
-from naslib_mini.estimators.base import ESTIMATORS, Estimator
+from naslib_mini.estimators.base import ESTIMATORS, Estimator, SpaceMismatch
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
 from naslib_mini.types import ConfigurationError, Measurement
 
@@ -55,10 +55,6 @@ DATASETS: dict[str, DatasetColumns] = {
                                      {12: "in16_train_time_12ep_s", 200: "in16_train_time_200ep_s"},
                                      "in16_params_mb"),
 }
-
-
-class SpaceMismatch(ConfigurationError, TypeError):
-    """The estimator was given an architecture of another space: no trial of this search can be scored."""
 
 
 def _check_epochs(epochs: float, what: str) -> int:

@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 from naslib_mini.calibration import temperature_scaled_loss
-from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator
+from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator, arch_key
 from naslib_mini.estimators.early_termination import DomhanTermination, TerminationDecision
 from naslib_mini.estimators.proxy_task import ProxyTask
 from naslib_mini.estimators.routines import (TrainingConfig, accuracy_and_loss, configure, evaluate, fit,
@@ -246,7 +246,7 @@ class TrainingEstimator(Estimator):
             raise ValueError(f"budget must be a positive number of epochs, got {budget!r}")
         started = time.perf_counter()
         deadline = None if config.timeout_seconds is None else started + config.timeout_seconds
-        key = self.space.to_str(arch)
+        key = arch_key(self.space, arch, "training")
         device = torch.device(config.device)
         task = self.task
         with torch_threads(config.threads):

@@ -21,7 +21,7 @@ from typing import Any, Hashable
 import numpy as np
 import torch
 
-from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator
+from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator, arch_key
 from naslib_mini.estimators.routines import seeded, torch_threads
 from naslib_mini.estimators.training import check_names
 from naslib_mini.networks import build_network, count_flops, count_params
@@ -146,9 +146,9 @@ class ZeroCostEstimator(Estimator):
         """
         if budget is not None:
             raise ConfigurationError(f"the zero-cost estimator has no fidelity: budget must be None, got {budget!r}; "
-                             "use it with a strategy that does not ask for budgets")
+                                     "use it with a strategy that does not ask for budgets")
         inputs, labels = self.batch
-        key = self.space.to_str(arch)
+        key = arch_key(self.space, arch, "zero-cost")
         started = time.process_time()
         with torch_threads(self.threads):
             try:

@@ -18,7 +18,7 @@ import numpy as np
 
 from naslib_mini.registry import Registry
 
-__all__ = ["Decision", "SearchSpace", "SPACES", "require_str", "scale_channels"]
+__all__ = ["Decision", "SearchSpace", "SPACES", "require_rng", "require_str", "scale_channels"]
 
 SPACES: Registry["SearchSpace"] = Registry("search space")
 
@@ -29,6 +29,14 @@ def require_str(text: object, space: str, example: str) -> str:
         raise TypeError(f"{space} architectures are read from strings such as {example!r}, "
                         f"got {type(text).__name__}: {text!r}")
     return text
+
+
+def require_rng(rng: object) -> np.random.Generator:
+    """``rng`` if it is a ``numpy.random.Generator``, else a ``TypeError`` naming it and how to make one."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (for example naslib_mini.default_rng(0)), "
+                        f"got {type(rng).__name__}: {rng!r}")
+    return rng
 
 
 def scale_channels(channels: int, multiplier: float) -> int:
@@ -147,6 +155,7 @@ class SearchSpace(abc.ABC):
 
     def mutate(self, arch: Hashable, rng: np.random.Generator) -> Hashable:
         """A uniformly chosen neighbour of ``arch`` (always different from it)."""
+        require_rng(rng)
         options = self.neighbours(arch)
         if not options:
             raise ValueError(f"architecture {self.to_str(arch)!r} has no neighbours in {self.name!r}")
@@ -155,7 +164,7 @@ class SearchSpace(abc.ABC):
     def crossover(self, first: Hashable, second: Hashable, rng: np.random.Generator) -> Hashable:
         """Uniform crossover over decisions: each decision comes from either parent."""
         a, b = self.to_decisions(first), self.to_decisions(second)
-        take_first = rng.random(len(a)) < 0.5
+        take_first = require_rng(rng).random(len(a)) < 0.5
         return self.from_decisions([x if t else y for x, y, t in zip(a, b, take_first)])
 
     # -- encodings ---------------------------------------------------------------

@@ -49,7 +49,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str, scale_channels
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_rng, require_str, scale_channels
 from naslib_mini.spaces.chain_canonical import ChainGrammar, Layer, grammar
 from naslib_mini.spaces.chain_config import CONNECTIONS, DEFAULT_OPS, FIELDS, ChainConfig, unknown_choice
 from naslib_mini.spaces.chain_moves import crossover_cuts, one_edit_away, random_edit
@@ -197,7 +197,7 @@ class ChainSpace(SearchSpace):
         return sum(self._grammar.count(d) for d in range(self.config.min_depth, self.config.max_depth + 1))
 
     def sample(self, rng: np.random.Generator) -> ChainArch:
-        total = self.size()
+        rng, total = require_rng(rng), self.size()
         bits = total.bit_length()
         while True:  # a uniform integer below total, by rejection (accepted with probability > 1/2)
             rank = int.from_bytes(rng.bytes((bits + 7) // 8), "little") >> (-bits % 8)
@@ -274,7 +274,7 @@ class ChainSpace(SearchSpace):
     def mutate(self, arch: ChainArch, rng: np.random.Generator) -> ChainArch:
         """One random edit (change a field, insert or remove a layer, each kind equally likely)
         that gives another architecture carrying signal."""
-        layers = self._check(arch).layers
+        layers, rng = self._check(arch).layers, require_rng(rng)
         for _ in range(100):
             child = random_edit(layers, self.config, self._grammar.layers, rng)
             if child is None:
@@ -287,7 +287,7 @@ class ChainSpace(SearchSpace):
     def crossover(self, first: ChainArch, second: ChainArch, rng: np.random.Generator) -> ChainArch:
         """A prefix of one parent (chosen at random) and a suffix of the other, of valid depth."""
         a, b = self._check(first).layers, self._check(second).layers
-        if rng.random() < 0.5:
+        if require_rng(rng).random() < 0.5:
             a, b = b, a
         cuts = crossover_cuts(a, b, self.config)
         i, j = cuts[int(rng.integers(len(cuts)))]

@@ -26,7 +26,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from naslib_mini.data import load_nb201, nb201_path
-from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_str
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_rng, require_str
 from naslib_mini.spaces.nb201_cell import (ARCH_OF_STR, ARCHS, DIGITS, EDGES, N_EDGES, N_OPS, OP_NAMES,
                                           PATH_ENCODING_LENGTH, PLACE, SIZE, STRINGS, TABLE_OPS, NB201Arch,
                                           canonical_key, code_of, encoding_table, parse)
@@ -115,7 +115,7 @@ class NB201Space(SearchSpace):
         return iter(ARCHS)
 
     def sample(self, rng: np.random.Generator) -> NB201Arch:
-        return ARCHS[int(rng.integers(SIZE))]
+        return ARCHS[int(require_rng(rng).integers(SIZE))]
 
     def neighbours(self, arch: NB201Arch) -> list[NB201Arch]:
         code = code_of(arch)
@@ -126,7 +126,7 @@ class NB201Space(SearchSpace):
     def mutate(self, arch: NB201Arch, rng: np.random.Generator) -> NB201Arch:
         """Change one uniformly chosen edge to one of its 4 other operations (uniform over 24 neighbours)."""
         code = code_of(arch)
-        draw = int(rng.integers(N_EDGES * (N_OPS - 1)))
+        draw = int(require_rng(rng).integers(N_EDGES * (N_OPS - 1)))
         edge, shift = divmod(draw, N_OPS - 1)
         old = DIGITS[code][edge]
         return ARCHS[code + ((old + shift + 1) % N_OPS - old) * PLACE[edge]]

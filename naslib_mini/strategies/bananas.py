@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from naslib_mini.strategies.base import STRATEGIES, require_int
+from naslib_mini.strategies.base import STRATEGIES, require_int, require_number
 from naslib_mini.strategies.model_based import SurrogateSearch
 
 __all__ = ["Bananas", "MLPEnsemble"]
@@ -55,8 +55,10 @@ class MLPEnsemble:
         if len(hidden) == 0 or not all(isinstance(h, (int, np.integer)) and h >= 1 for h in hidden):
             raise ValueError(f"hidden must be a non-empty tuple of positive integers, got {hidden!r}")
         require_int("steps", steps, 1)
-        if not (learning_rate > 0 and weight_decay >= 0):
-            raise ValueError(f"learning_rate must be > 0 and weight_decay >= 0, got {learning_rate!r}, {weight_decay!r}")
+        if not (require_number("learning_rate", learning_rate) > 0
+                and require_number("weight_decay", weight_decay) >= 0):
+            raise ValueError(f"learning_rate must be > 0 and weight_decay >= 0, "
+                             f"got {learning_rate!r}, {weight_decay!r}")
         self.num_members = int(num_members)
         self.hidden = tuple(int(h) for h in hidden)
         self.steps = int(steps)

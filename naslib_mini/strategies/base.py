@@ -10,6 +10,7 @@ search replays its journal through ``tell``).
 from __future__ import annotations
 
 import abc
+import math
 import numbers
 
 import numpy as np
@@ -19,7 +20,7 @@ from naslib_mini.seeding import default_rng
 from naslib_mini.spaces.base import SearchSpace
 from naslib_mini.types import Candidate, Trial
 
-__all__ = ["SearchExhausted", "Strategy", "STRATEGIES", "require_int", "require_probability"]
+__all__ = ["SearchExhausted", "Strategy", "STRATEGIES", "require_int", "require_number", "require_probability"]
 
 STRATEGIES: Registry["Strategy"] = Registry("strategy")
 
@@ -39,6 +40,21 @@ def require_int(name: str, value: object, low: int, high: int | None = None, why
         allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
         raise ValueError(f"{name} must be an integer {allowed}{f' ({why})' if why else ''}, got {value!r}")
     return int(value)
+
+
+def require_number(name: str, value: object) -> float:
+    """``value`` as a ``float`` if it is a finite real number (not a bool or a string), else a
+    ``ValueError`` naming it; range checks follow where it is used.
+
+    Example:
+        >>> require_number("eta", "3")
+        Traceback (most recent call last):
+        ...
+        ValueError: eta must be a finite number, got '3' (str)
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r} ({type(value).__name__})")
+    return float(value)
 
 
 def require_probability(name: str, value: object) -> float:

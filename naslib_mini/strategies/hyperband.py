@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Hashable, Sequence
 
-from naslib_mini.strategies.base import STRATEGIES, Strategy, require_int
+from naslib_mini.strategies.base import STRATEGIES, Strategy, require_int, require_number
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["Bracket", "BracketPlan", "Hyperband", "SuccessiveHalving", "geometric_budgets", "hyperband_plans"]
@@ -43,10 +43,10 @@ def geometric_budgets(min_budget: float, max_budget: float, eta: float) -> tuple
         >>> [round(b, 1) for b in geometric_budgets(12, 200, 3)]
         [22.2, 66.7, 200.0]
     """
-    if not (0 < min_budget <= max_budget and math.isfinite(max_budget)):
+    if not 0 < require_number("min_budget", min_budget) <= require_number("max_budget", max_budget):
         raise ValueError(f"need 0 < min_budget <= max_budget, got min_budget={min_budget!r}, "
                          f"max_budget={max_budget!r}")
-    if not eta > 1:
+    if not require_number("eta", eta) > 1:
         raise ValueError(f"eta must be > 1, got {eta!r}")
     steps = int(math.floor(math.log(max_budget / min_budget) / math.log(eta) + 1e-9))
     return tuple(float(round(max_budget * eta ** -k, 9)) for k in range(steps, -1, -1))
@@ -69,9 +69,11 @@ def hyperband_plans(budgets: Sequence[float], eta: float) -> list[BracketPlan]:
         [((9, 3, 1), (1, 3, 9)), ((3, 1), (3, 9)), ((3,), (9,))]
     """
     budgets = tuple(budgets)
+    for budget in budgets:
+        require_number("a budget", budget)
     if not budgets or any(b <= 0 for b in budgets) or list(budgets) != sorted(set(budgets)):
         raise ValueError(f"budgets must be positive and strictly increasing, got {budgets!r}")
-    if not eta > 1:
+    if not require_number("eta", eta) > 1:
         raise ValueError(f"eta must be > 1, got {eta!r}")
     count = len(budgets)
     plans = []
@@ -154,8 +156,9 @@ class _Brackets(Strategy):
                  budgets: Sequence[float] | None = None) -> None:
         super().__init__(space, seed)
         self.eta = eta
-        self.budgets = tuple(float(b) for b in budgets) if budgets is not None else geometric_budgets(
-            min_budget, max_budget, eta)
+        if budgets is None:
+            budgets = geometric_budgets(min_budget, max_budget, eta)
+        self.budgets = tuple(require_number("a budget", b) for b in budgets)
         self.plans = self._plans(hyperband_plans(self.budgets, eta))
         self.brackets: list[Bracket] = []
         self._opened = 0

@@ -29,6 +29,8 @@ from typing import Sequence
 
 import numpy as np
 
+from naslib_mini.strategies.base import require_number
+
 __all__ = ["CategoricalPolicy", "check_learning_rate", "check_sizes"]
 
 
@@ -42,7 +44,7 @@ def check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
 
 def check_learning_rate(learning_rate: float) -> float:
     """A positive, finite learning rate, as a float."""
-    if not (learning_rate > 0 and np.isfinite(learning_rate)):
+    if not require_number("learning_rate", learning_rate) > 0:
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
     return float(learning_rate)
 

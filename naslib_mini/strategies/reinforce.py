@@ -28,7 +28,7 @@ import math
 from typing import Any
 
 from naslib_mini.seeding import derive_seed
-from naslib_mini.strategies.base import STRATEGIES, Strategy
+from naslib_mini.strategies.base import STRATEGIES, Strategy, require_number
 from naslib_mini.strategies.lstm_policy import LSTMPolicy
 from naslib_mini.strategies.policies import CategoricalPolicy
 from naslib_mini.types import Candidate, Trial
@@ -66,7 +66,7 @@ class Reinforce(Strategy):
 
     def __init__(self, space, seed=0, learning_rate: float = 0.05, baseline_momentum: float = 0.9) -> None:
         super().__init__(space, seed)
-        if not (0.0 <= baseline_momentum < 1.0):
+        if not 0.0 <= require_number("baseline_momentum", baseline_momentum) < 1.0:
             raise ValueError(f"baseline_momentum must be in [0, 1), got {baseline_momentum!r}")
         self.learning_rate = learning_rate
         self.baseline_momentum = baseline_momentum

@@ -24,6 +24,8 @@ from typing import Sequence
 
 import numpy as np
 
+from naslib_mini.strategies.base import require_number
+
 __all__ = ["CategoricalKDE", "TPEModel", "observations"]
 
 
@@ -110,13 +112,13 @@ class TPEModel:
     def __init__(self, sizes: Sequence[int], top_fraction: float = 0.15, min_points: int | None = None,
                  num_samples: int = 64, bandwidth_factor: float = 3.0, min_bandwidth: float = 0.3) -> None:
         self.sizes = tuple(int(s) for s in sizes)
-        if not 0 < top_fraction < 1:
+        if not 0 < require_number("top_fraction", top_fraction) < 1:
             raise ValueError(f"top_fraction must be in (0, 1), got {top_fraction!r}")
         if isinstance(num_samples, bool) or not (isinstance(num_samples, int) and num_samples >= 1):
             raise ValueError(f"num_samples must be an integer >= 1, got {num_samples!r}")
-        if not bandwidth_factor > 0:
+        if not require_number("bandwidth_factor", bandwidth_factor) > 0:
             raise ValueError(f"bandwidth_factor must be > 0, got {bandwidth_factor!r}")
-        if not 0 <= min_bandwidth < 1:
+        if not 0 <= require_number("min_bandwidth", min_bandwidth) < 1:
             raise ValueError(f"min_bandwidth must be in [0, 1), got {min_bandwidth!r}")
         self.top_fraction, self.num_samples = top_fraction, num_samples
         self.min_points = len(self.sizes) + 1 if min_points is None else int(min_points)

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from naslib_mini.registry import Registry
+from naslib_mini.seeding import default_rng
 
 __all__ = ["TASKS", "Task", "TaskSpec", "split_indices"]
 
@@ -59,7 +60,7 @@ def split_indices(n: int, val_fraction: float, test_fraction: float, seed: int) 
         raise ValueError(f"{n} examples are too few for val_fraction={val_fraction!r} and "
                          f"test_fraction={test_fraction!r}: the splits would hold {n - n_test - n_val} training, "
                          f"{n_val} validation and {n_test} test examples, and each needs at least one")
-    order = np.random.default_rng(seed).permutation(n)
+    order = default_rng(seed).permutation(n)
     return order[n_test + n_val:], order[n_test:n_test + n_val], order[:n_test]
 
 
