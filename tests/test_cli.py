@@ -28,6 +28,10 @@ def cli(*args, cwd=None):
     (["search", "--space", "chian"], "invalid choice: 'chian'"),
     (["search", "--trials", "0"], "invalid value '0': expected a positive integer"),
     (["search", "--epochs", "x"], "invalid value 'x'"),
+    (["search", "--seed", "-1"], "argument --seed: invalid value '-1': expected a non-negative integer"),
+    (["reproduce", "nb201", "--seed", "-3"], "argument --seed: invalid value '-3': expected a non-negative integer"),
+    (["reproduce", "nb201", "--runs", "0"], "argument --runs: invalid value '0': expected a positive integer"),
+    (["reproduce", "nb201", "--processes", "0"], "argument --processes: invalid value '0': expected a positive"),
     (["serch"], "invalid choice: 'serch'"),
 ])
 def test_bad_options_exit_2_with_one_line(args, expected):

@@ -11,6 +11,7 @@ import argparse
 import json
 import time
 
+from naslib_mini.cli.arguments import non_negative_int, positive_int
 from naslib_mini.cli.paths import check_output_file, write_output
 from naslib_mini.reproductions.nb201 import DATASETS, DEFAULT_STRATEGIES, Protocol, reproduce_nb201
 from naslib_mini.reproductions.nb201_results import format_table
@@ -27,9 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="whose validation accuracy guides the search (default: --dataset)")
     parser.add_argument("--strategies", default=",".join(DEFAULT_STRATEGIES),
                         help="comma-separated strategy names, or 'all' (default: %(default)s)")
-    parser.add_argument("--runs", type=int, default=500, help="searches per strategy (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="base seed (default: %(default)s)")
-    parser.add_argument("--processes", type=int, default=None, help="worker processes (default: CPUs)")
+    parser.add_argument("--runs", type=positive_int, default=500, help="searches per strategy (default: %(default)s)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="base seed (default: %(default)s)")
+    parser.add_argument("--processes", type=positive_int, default=None, help="worker processes (default: CPUs)")
     parser.add_argument("--data-dir", default=None, help="benchmark data directory (default: the shipped data)")
     parser.add_argument("--json", default=None,
                         help="write {strategy: {mean, std, runs}} to this file (accuracies as fractions)")
@@ -42,8 +43,6 @@ def main(args: argparse.Namespace) -> int:
     if not names:
         raise ValueError(f"--strategies names no strategy: {args.strategies!r}; valid choices: all, "
                          + ", ".join(STRATEGIES.names()))
-    if args.processes is not None and args.processes < 1:
-        raise ValueError(f"--processes must be >= 1, got {args.processes}")
     if args.json:
         check_output_file(args.json, "--json")  # before the runs, not after an hour of them
     started = time.perf_counter()

@@ -15,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from naslib_mini.cli.arguments import non_negative_int, positive_int
 from naslib_mini.cli.paths import check_output_dir
 from naslib_mini.estimators import ESTIMATORS
 from naslib_mini.estimators.final import train_final
@@ -34,17 +35,6 @@ log = logging.getLogger(__name__)
 RUN_OPTIONS = ("task", "space", "strategy", "epochs", "seed")
 
 
-def positive_int(text: str) -> int:
-    """An argparse type: ``text`` as an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a positive integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"invalid value {text!r}: expected a positive integer")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m naslib_mini search``."""
     parser.add_argument("--task", default="digits", choices=[n for n in TASKS.names() if n != "tensors"],
@@ -56,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trials", type=positive_int, default=24, help="number of trials (default: 24)")
     parser.add_argument("--epochs", type=positive_int, default=8,
                         help="training epochs per trial and for the final training (default: 8)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the split, search and training (default: 0)")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="seed of the split, search and training (default: 0)")
     parser.add_argument("--threads", type=positive_int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--trial-timeout", type=float, default=120.0,
                         help="seconds after which a trial is stopped and recorded as failed (default: 120)")
