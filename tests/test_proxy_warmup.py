@@ -138,3 +138,15 @@ def test_a_quick_protocol_run_charges_the_warmup_and_reports_an_accuracy():
     assert best.candidate.budget is None and 0.0 < best.score < 1.0
     result = reproduce_nb201(strategies=("warmup",), runs=3, processes=1)["warmup"]
     assert result["runs"] == 3 and 0.9 < result["mean"] <= nm.ESTIMATORS.create("nb201").best_test_accuracy()
+
+
+def test_the_paired_benchmark_runs_every_strategy_on_the_same_seeds(tmp_path, capsys):
+    script = benchmark_scripts.load("proxy_warmup_nb201")
+    out = tmp_path / "paired.json"
+    assert script.main(["--runs", "2", "--datasets", "cifar10", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())["datasets"]["cifar10"]
+    assert set(result["summary"]) == {"warmup", "bo-local", "ls"}
+    for comparison in result["paired"].values():
+        assert comparison["wins"] + comparison["ties"] + comparison["losses"] == 2
+    diff = script.paired(np.array([0.9437, 0.9437, 0.9400]), np.array([0.9437, 0.9400, 0.9437]))
+    assert (diff["wins"], diff["ties"], diff["losses"], diff["mean_difference"]) == (1, 1, 1, 0.0)

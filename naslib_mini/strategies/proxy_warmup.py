@@ -87,7 +87,8 @@ class ProxyWarmup(Strategy):
         if STRATEGIES.canonical(inner) == self.name:
             raise ValueError(f"inner must be another strategy than {self.name!r}, got {inner!r}")
         self.num_warmup = require_int("num_warmup", num_warmup, 1)
-        self.proxy_budget = require_number("proxy_budget", proxy_budget)
+        require_number("proxy_budget", proxy_budget)
+        self.proxy_budget = proxy_budget  # as given, so candidates carry the estimator's own value
         self.inner = STRATEGIES.create(inner, space=space, seed=int(self.rng.integers(2**31)), **inner_settings)
         if num_seeds is None:
             num_seeds = min(initial_design_size(self.inner), self.num_warmup)
