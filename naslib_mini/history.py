@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from naslib_mini.spaces.base import SearchSpace
 
-__all__ = ["JOURNAL_FORMAT", "History", "Journal", "JournalError"]
+__all__ = ["JOURNAL_FORMAT", "PROXY_METRIC", "History", "Journal", "JournalError", "is_incumbent_candidate"]
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,26 @@ log = logging.getLogger(__name__)
 #: fractions in [0, 1] in every score and metric. Records without a version come from
 #: earlier releases, which mixed percent (table estimator) and fractions (training).
 JOURNAL_FORMAT = 2
+
+#: Metric that marks a proxy measurement (a zero-cost score such as synflow, not the search
+#: signal): an estimator sets it to 1 when a trial's score is not comparable with the others.
+PROXY_METRIC = "proxy"
+
+
+def is_incumbent_candidate(trial: Trial) -> bool:
+    """Whether ``trial`` may be the incumbent: complete, and not a proxy measurement.
+
+    A proxy fidelity's score (synflow, say) is on another scale than the search signal,
+    so ``History.best`` and ``History.trajectory`` skip trials whose metrics carry
+    ``PROXY_METRIC``; their cost still counts.
+
+    Example:
+        >>> from naslib_mini.types import Candidate, Measurement, Trial, TrialState
+        >>> proxy = Trial(0, Candidate("a", 0), TrialState.COMPLETE, Measurement(1e30, 0.07, {PROXY_METRIC: 1.0}))
+        >>> is_incumbent_candidate(proxy)
+        False
+    """
+    return trial.ok and not trial.measurement.metrics.get(PROXY_METRIC)
 
 
 class JournalError(ValueError):
@@ -95,6 +115,9 @@ class History:
     def best(self, max_cost: float | None = None) -> Trial | None:
         """The complete trial with the highest score (the earliest on ties), or ``None``.
 
+        Proxy measurements never count (``is_incumbent_candidate``): their score is not the
+        search signal.
+
         Args:
             max_cost: If given, only trials that finished within this accumulated cost
                 count, as in anytime comparisons under a fixed budget.
@@ -102,20 +125,20 @@ class History:
         pool = self.trials if max_cost is None else self.within(max_cost)
         best: Trial | None = None
         for trial in pool:
-            if trial.ok and (best is None or trial.score > best.score):
+            if is_incumbent_candidate(trial) and (best is None or trial.score > best.score):
                 best = trial
         return best
 
     def trajectory(self) -> list[dict[str, Any]]:
         """One row per trial: number, accumulated cost, score and incumbent score.
 
-        The incumbent is the best complete trial so far; rows before the first
-        complete trial have ``best_score`` NaN.
+        The incumbent is the best complete trial so far that is not a proxy measurement
+        (``is_incumbent_candidate``); rows before the first such trial have ``best_score`` NaN.
         """
         rows, spent, incumbent = [], 0.0, -math.inf
         for trial in self.trials:
             spent += trial.cost
-            if trial.ok:
+            if is_incumbent_candidate(trial):
                 incumbent = max(incumbent, trial.score)
             rows.append({
                 "number": trial.number,

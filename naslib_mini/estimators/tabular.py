@@ -4,7 +4,10 @@ A query returns in microseconds what took the benchmark's authors GPU-hours
 (Dong & Yang, ICLR 2020; NATS-Bench, Dong et al. 2021): the validation accuracy
 after the 12- or 200-epoch schedule is the score, and the simulated training
 time of that schedule is the cost, so budgets compare methods fairly (the
-NAS-Bench-201 protocol). The 200-epoch test accuracy is reported in the metrics
+NAS-Bench-201 protocol). Budget ``PROXY_BUDGET`` (0 epochs) is a zero-cost fidelity: the
+synflow score of the untrained network (Abdelfattah et al., ICLR 2021), shipped for every
+cell (``naslib_mini.data.load_nb201_synflow``), charged its measured CPU seconds per cell;
+its measurement is marked with ``history.PROXY_METRIC`` so it never becomes an incumbent. The 200-epoch test accuracy is reported in the metrics
 for the final figure; strategies never read it. The table holds percent, as
 published; accuracies leave this module as fractions in [0, 1], like every
 estimator's (converted once, when the columns are read). Knows nothing about strategies;
@@ -19,17 +22,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from naslib_mini.data import load_nb201, nb201_path
+from naslib_mini.data import load_nb201, load_nb201_synflow, nb201_path
 from naslib_mini.estimators.base import ESTIMATORS, Estimator, SpaceMismatch
+from naslib_mini.history import PROXY_METRIC
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
 from naslib_mini.types import ConfigurationError, Measurement
 
-__all__ = ["DATASETS", "EPOCHS", "DatasetColumns", "SpaceMismatch", "TabularEstimator"]
+__all__ = ["DATASETS", "EPOCHS", "PROXY_BUDGET", "SYNFLOW_CPU_SECONDS", "DatasetColumns", "SpaceMismatch",
+           "TabularEstimator"]
 
 log = logging.getLogger(__name__)
 
 #: Training schedules (epochs) the table holds.
 EPOCHS = (12, 200)
+
+#: The budget (epochs of training: none) that asks for the synflow proxy instead of a schedule.
+PROXY_BUDGET = 0
+
+#: CPU seconds synflow took per cell on the CIFAR-shaped network: ``cpu_seconds_per_cell`` of
+#: ``benchmarks/results/synflow_nb201.json`` (all 15,625 cells, 1104.4 s on a 2-core CPU),
+#: the cost a proxy query is charged (a test checks the two agree).
+SYNFLOW_CPU_SECONDS = 0.0707
 
 #: The table's accuracies are percent; measurements carry fractions.
 PERCENT = 100.0
@@ -60,7 +73,7 @@ DATASETS: dict[str, DatasetColumns] = {
 def _check_epochs(epochs: float, what: str) -> int:
     if epochs not in EPOCHS:  # the strategy's budgets do not fit the table: a configuration error
         raise ConfigurationError(f"{what} must be one of the table's schedules {', '.join(map(str, EPOCHS))} "
-                         f"(epochs), got {epochs!r}")
+                         f"(epochs), or {PROXY_BUDGET} for the synflow proxy, got {epochs!r}")
     return int(epochs)
 
 
@@ -74,7 +87,8 @@ class TabularEstimator(Estimator):
             low-fidelity signal of the paper's search methods) or 200.
         honour_budget: Use a candidate's budget (12 or 200) as its schedule. With
             ``False`` every candidate is scored and charged at ``epochs``, as the
-            official NAS-Bench-201 BOHB script does with 200.
+            official NAS-Bench-201 BOHB script does with 200. The proxy budget
+            ``PROXY_BUDGET`` is not a schedule and is always honoured.
         data_dir: The benchmark data directory; by default ``$NASLIB_MINI_DATA`` or the
             copy shipped with the package.
 
@@ -87,6 +101,8 @@ class TabularEstimator(Estimator):
     The measurement's score is the validation accuracy as a fraction, its cost the
     simulated training seconds of the schedule; metrics are ``val_accuracy``,
     ``test_accuracy`` (200 epochs), ``params`` (a count, like every estimator), ``train_time`` and ``epochs``.
+    At ``budget=PROXY_BUDGET`` the score is the cell's synflow (not an accuracy), the cost
+    ``SYNFLOW_CPU_SECONDS`` and the metrics ``synflow``, ``epochs`` (0) and ``PROXY_METRIC`` (1).
 
     Example:
         >>> import naslib_mini as nm
@@ -96,6 +112,9 @@ class TabularEstimator(Estimator):
         (0.8438, 172.8, 0.9437)
         >>> round(est.estimate(space.from_index(6111), budget=200).score, 4)
         0.9161
+        >>> proxy = est.estimate(space.from_index(6111), budget=PROXY_BUDGET)
+        >>> proxy.cost, sorted(proxy.metrics)
+        (0.0707, ['epochs', 'proxy', 'synflow'])
     """
 
     name = "nb201"
@@ -111,6 +130,7 @@ class TabularEstimator(Estimator):
         nb201_path(data_dir)  # one stat, no load: missing data stops a search before its first trial
         self.space = NB201Space(data_dir=data_dir)
         self._columns: dict[str, np.ndarray] | None = None
+        self._synflow: np.ndarray | None = None
 
     def _tables(self) -> dict[str, np.ndarray]:
         """This dataset's columns as arrays ordered by architecture code (built once; accuracies in [0, 1])."""
@@ -146,12 +166,15 @@ class TabularEstimator(Estimator):
 
         Args:
             arch: An architecture of the ``nb201`` space (or its official string).
-            budget: Epochs, 12 or 200; ``None`` (or ``honour_budget=False``) uses ``self.epochs``.
+            budget: Epochs, 12 or 200; ``None`` (or ``honour_budget=False``) uses ``self.epochs``;
+                ``PROXY_BUDGET`` (0) asks for the synflow proxy.
 
         Raises:
             ConfigurationError: The schedule is neither 12 nor 200 (a ``ValueError``), or
                 ``arch`` is not of the nb201 space (``SpaceMismatch``, also a ``TypeError``).
         """
+        if budget is not None and not isinstance(budget, bool) and budget == PROXY_BUDGET:
+            return self._proxy(self._code(arch))
         epochs = self.epochs
         if budget is not None and self.honour_budget:
             epochs = _check_epochs(budget, "budget")
@@ -161,6 +184,14 @@ class TabularEstimator(Estimator):
         metrics = {"val_accuracy": val, "test_accuracy": float(columns["test"][code]),
                    "params": round(float(columns["params"][code]) * 1e6), "train_time": seconds, "epochs": float(epochs)}
         return Measurement(score=val, cost=seconds, metrics=metrics)
+
+    def _proxy(self, code: int) -> Measurement:
+        """The synflow fidelity of the cell with architecture code ``code``."""
+        if self._synflow is None:
+            self._synflow = load_nb201_synflow()["synflow"].to_numpy(dtype=float)[self.space.index_array()]
+        score = float(self._synflow[code])
+        return Measurement(score=score, cost=SYNFLOW_CPU_SECONDS,
+                           metrics={"synflow": score, "epochs": 0.0, PROXY_METRIC: 1.0})
 
     def test_accuracy(self, arch: NB201Arch | str) -> float:
         """The 200-epoch test accuracy (a fraction) of ``arch``: the figure to report at the end."""

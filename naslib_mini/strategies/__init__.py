@@ -10,7 +10,8 @@ from naslib_mini.strategies.local_search import LocalSearch
 from naslib_mini.strategies.evolution import Evolution
 from naslib_mini.strategies.bayesopt import BayesianOptimization, LocalBayesianOptimization
 from naslib_mini.strategies.bananas import Bananas
+from naslib_mini.strategies.proxy_warmup import ProxyWarmup
 
 __all__ = ["STRATEGIES", "BOHB", "Bananas", "BayesianOptimization", "Evolution", "GridSearch", "Hyperband",
-           "LocalBayesianOptimization", "LocalSearch", "RandomSearch", "RegularizedEvolution", "Reinforce",
+           "LocalBayesianOptimization", "LocalSearch", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
            "ReinforceLSTM", "SearchExhausted", "Strategy", "SuccessiveHalving"]

@@ -9,7 +9,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from naslib_mini.history import History
+from naslib_mini.history import History, is_incumbent_candidate
 from naslib_mini.viz.axes import axes_or_new
 
 __all__ = ["anytime_curve", "plot_anytime", "plot_history"]
@@ -59,7 +59,7 @@ def anytime_curve(histories: Iterable[History], grid: Sequence[float], value=Non
         value: Function ``trial -> float`` giving the value to report for the incumbent
             (its score by default; e.g. a tabular test accuracy).
         key: Function ``trial -> comparable`` that picks the incumbent, the complete
-            trial with the largest key (the earliest on ties). By default its score;
+            trial (never a proxy measurement, ``history.is_incumbent_candidate``) with the largest key (the earliest on ties). By default its score;
             multi-fidelity searches may prefer the largest budget first,
             ``lambda t: (t.candidate.budget, t.score)``. Never the reported value.
 
@@ -78,7 +78,7 @@ def anytime_curve(histories: Iterable[History], grid: Sequence[float], value=Non
             while position < len(grid) and grid[position] < spent:
                 row[position] = value(best) if best is not None else np.nan
                 position += 1
-            if trial.ok and (best is None or key(trial) > key(best)):
+            if is_incumbent_candidate(trial) and (best is None or key(trial) > key(best)):
                 best = trial
         row[position:] = value(best) if best is not None else np.nan
         rows.append(row)
