@@ -185,10 +185,18 @@ def build(args: argparse.Namespace) -> list[dict]:
     records = []
     for name, seed, space, archs in parts(args):
         config = nm.TrainingConfig(epochs=args.epochs, threads=args.threads, seed=seed)
-        journal = journal_dir / f"{name}-seed{seed}.jsonl"
+        # the recipe is in the name, so a journal never mixes trainings of two recipes
+        journal = journal_dir / f"{name}-seed{seed}-{args.epochs:g}ep-w{args.width}c{args.cells_per_stage}.jsonl"
         log.info("%s, seed %d: %d architectures, journal %s", name, seed, len(archs), journal)
+
+        def show(trial: nm.Trial, history: nm.History, name=name, seed=seed, space=space, total=len(archs)) -> None:
+            metrics = trial.measurement.metrics if trial.ok else {}
+            log.info("  %s seed %d  %3d/%d  val %.4f  test %.4f  %5.1fs  %s", name, seed, len(history), total,
+                     metrics.get("val_accuracy", float("nan")), metrics.get("test_accuracy", float("nan")),
+                     trial.cost, trial.error or space.to_str(trial.arch))
+
         history = nm.run(ListedArchitectures(space, archs), StandAloneTraining(task, space, config),
-                         nm.Budget(trials=len(archs)), journal=journal, resume=True)
+                         nm.Budget(trials=len(archs)), journal=journal, resume=True, callbacks=[show])
         for trial in history.trials:
             if not trial.ok:
                 raise SystemExit(f"training {space.to_str(trial.arch)} ({name}, seed {seed}) failed: {trial.error}")

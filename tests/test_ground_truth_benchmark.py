@@ -74,3 +74,20 @@ def test_bad_arguments_name_the_value(bench, capsys, argv, message):
     with pytest.raises(SystemExit):
         bench.parse_args(["--quick", *argv])
     assert message in capsys.readouterr().err
+
+
+def test_a_training_records_one_curve_point_per_epoch_and_repeats_exactly(bench):
+    space = nm.SPACES.create("nb201", width=4, cells_per_stage=1)
+    task = nm.TASKS.create("mnist1d", seed=0)
+    estimator = bench.StandAloneTraining(task, space, nm.TrainingConfig(epochs=2, threads=1), latency_repeats=2)
+    arch = space.from_str("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|skip_connect~2|")
+    first, again = estimator.estimate(arch), estimator.estimate(arch)
+    epochs, curve = nm.curve_from_metrics(first.metrics)
+    assert epochs == [1, 2] and all(0 <= value <= 1 for value in curve)
+    for name in ("val_accuracy_epoch_{}", "val_loss_epoch_{}", "train_accuracy_epoch_{}", "train_loss_epoch_{}"):
+        assert [name.format(k) in first.metrics for k in (1, 2, 3)] == [True, True, False]
+    assert first.metrics["val_accuracy_epoch_2"] == first.metrics["val_accuracy"] == first.score
+    assert first.metrics["val_loss_epoch_2"] == pytest.approx(first.metrics["val_loss"])
+    timed = {"latency_ms"}
+    assert {k: v for k, v in first.metrics.items() if k not in timed} == \
+        {k: v for k, v in again.metrics.items() if k not in timed}
