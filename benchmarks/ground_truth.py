@@ -43,7 +43,9 @@ import gzip
 import json
 import logging
 import math
+import shlex
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -305,7 +307,9 @@ def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = parse_args(argv)
     records = build(args)
-    summary = summarize(records, args)
+    summary = {"command": shlex.join(["python", "benchmarks/ground_truth.py",
+                                      *(sys.argv[1:] if argv is None else argv)]),
+               **summarize(records, args)}
     write(records, summary, args.out, Path(args.summary))
     print(f"{summary['trainings']} trainings, {summary['seconds'] / 3600:.2f} CPU hours: {args.out}")
     for name, entry in summary["spaces"].items():

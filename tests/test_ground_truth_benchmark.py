@@ -91,3 +91,10 @@ def test_a_training_records_one_curve_point_per_epoch_and_repeats_exactly(bench)
     timed = {"latency_ms"}
     assert {k: v for k, v in first.metrics.items() if k not in timed} == \
         {k: v for k, v in again.metrics.items() if k not in timed}
+
+
+def test_the_summary_records_its_command_and_the_spread(built):
+    _, argv, _, summary = built
+    assert summary["command"].startswith("python benchmarks/ground_truth.py --quick")
+    val = summary["spaces"]["chain"]["val_accuracy"]
+    assert val["min"] <= val["median"] <= val["max"] and 0 <= val["tied_share"] <= 1
