@@ -25,7 +25,8 @@ last one stopped and retrains nothing. At the end it writes the records, one JSO
 training, to ``--out`` (gzip-compressed JSON lines) and a summary (counts, cost, the spread
 of final accuracies, the seed-to-seed rank correlation) to ``--summary``.
 
-Run (about 2-3 hours on one core; see benchmarks/README.md, "Ground-truth set")::
+Run (about an hour of one core at the defaults; benchmarks/README.md, "The ground-truth set of
+the estimator study", says how the recipe was chosen and what it costs)::
 
     python benchmarks/ground_truth.py                    # the full set, resumable
     python benchmarks/ground_truth.py --quick --out /tmp/gt.jsonl.gz   # smoke test
@@ -63,7 +64,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 #: The chain space's choices for the set: every operation and connection, narrow layers, up to six.
 CHAIN_SPACE = dict(channels=(16, 32, 64), max_depth=6)
 
-#: The recipe, chosen with the pilot of benchmarks/README.md ("Ground-truth set").
+#: The recipe, chosen with the pilot in benchmarks/README.md ("The recipe, chosen with a pilot").
 RECIPE = dict(epochs=10, width=16, cells_per_stage=1)
 
 FULL = dict(nb201=300, chain=200, second_seed=50, epochs=RECIPE["epochs"])
