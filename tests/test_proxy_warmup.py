@@ -17,8 +17,8 @@ from naslib_mini.viz.search import anytime_curve
 
 
 @pytest.fixture(scope="module")
-def space():
-    return nm.SPACES.create("nb201")
+def space(nb201_space):
+    return nb201_space  # conftest's session-wide NAS-Bench-201 space
 
 
 @pytest.fixture(scope="module")

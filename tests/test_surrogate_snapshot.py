@@ -11,13 +11,13 @@ from naslib_mini.widgets import surrogate_explorer
 
 
 @pytest.fixture(scope="module")
-def space():
-    return nm.SPACES.create("nb201")
+def space(nb201_space):
+    return nb201_space  # conftest's session-wide NAS-Bench-201 space
 
 
 @pytest.fixture(scope="module")
-def table():
-    return nm.ESTIMATORS.create("nb201", dataset="cifar10")
+def table(nb201_table):
+    return nb201_table  # conftest's CIFAR-10 table with the 12-epoch signal
 
 
 @pytest.fixture(scope="module")
