@@ -58,14 +58,16 @@ from scipy import stats
 import naslib_mini as nm
 from naslib_mini.estimators.routines import evaluate, fit, seeded, torch_threads
 from naslib_mini.estimators.training import CURVE_METRIC
+from naslib_mini.ground_truth import RECIPE_SPACES
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-#: The chain space's choices for the set: every operation and connection, narrow layers, up to six.
-CHAIN_SPACE = dict(channels=(16, 32, 64), max_depth=6)
+#: The chain space's choices for the set (``naslib_mini.ground_truth.RECIPE_SPACES``): every operation
+#: and connection, narrow layers, up to six.
+CHAIN_SPACE = RECIPE_SPACES["chain"]
 
 #: The recipe, chosen with the pilot in benchmarks/README.md ("The recipe, chosen with a pilot").
-RECIPE = dict(epochs=10, width=16, cells_per_stage=1)
+RECIPE = dict(epochs=10, **RECIPE_SPACES["nb201"])
 
 FULL = dict(nb201=300, chain=200, second_seed=50, epochs=RECIPE["epochs"])
 QUICK = dict(nb201=3, chain=3, second_seed=2, epochs=1)
