@@ -18,17 +18,20 @@ from naslib_mini.estimators.proxy_task import ProxyTask
 from naslib_mini.estimators.tabular import TabularEstimator
 from naslib_mini.estimators.training import curve_from_metrics
 from naslib_mini.estimators.zero_cost import ZeroCostEstimator
+from naslib_mini.ground_truth import GroundTruthEstimator, ground_truth_space, load_ground_truth
 from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.learning_curves import LearningCurvePredictor, NoCurveFits
 from naslib_mini.loop import Budget, run
 from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
 from naslib_mini.proxies import PROXIES, compute_proxy
+from naslib_mini.rank_agreement import Agreement, agreement
 from naslib_mini.registry import Registry
 from naslib_mini.reproductions import reproduce_nb201
 from naslib_mini.seeding import default_rng, derive_seed, run_seeds
 from naslib_mini.spaces import OPS, SPACES, Decision, Operation, SearchSpace
 from naslib_mini.spaces.chain import ChainArch, ChainConfig, ChainSpace, Layer
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
+from naslib_mini.spaces.subset import SubsetSpace
 from naslib_mini.strategies import STRATEGIES, SearchExhausted, Strategy
 from naslib_mini.tasks import TASKS, cache_dir, Task, TaskSpec
 from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial, TrialState
@@ -47,3 +50,5 @@ __all__ = [
     "TaskSpec", "temperature_scaled_loss", "train_final", "TrainingConfig", "TrainingEstimator", "Trial",
     "TrialState", "ZeroCostEstimator",
 ]
+# the estimator study: the ground-truth set, a space of its architectures, rank agreement
+__all__ += ["Agreement", "agreement", "GroundTruthEstimator", "ground_truth_space", "load_ground_truth", "SubsetSpace"]

@@ -6,10 +6,19 @@ object per training to a gzip-compressed JSON-lines file (by default
 ``benchmarks/results/ground_truth.jsonl.gz``): ``space``, ``arch`` (the space's string),
 ``seed``, ``seconds`` and the metrics (``val_accuracy``, ``test_accuracy``, the per-epoch curves,
 ``params``, ``flops``, ``latency_ms`` ...). ``load_ground_truth`` reads it into a pandas table;
-``GroundTruthEstimator`` answers a search's queries from it like the NAS-Bench-201 table does:
-the score is the final validation accuracy, the cost the recorded wall time of the training.
-Knows nothing about how the set was trained or about strategies; an architecture that is not
-in the set is a configuration error (the set is a sample of the space, not all of it).
+``GroundTruthEstimator`` (``ESTIMATORS.create("ground-truth", ...)``) answers a search's queries
+from it like the NAS-Bench-201 table does: the score is the final validation accuracy, the cost
+the recorded wall time of the training. The set is a sample of each space, not all of it, so a
+search over it runs in ``ground_truth_space(name)``, the recipe's space restricted to the trained
+architectures (``SubsetSpace``), where every strategy stays inside the set; an architecture
+outside the set is a configuration error. ``RECIPE_SPACES`` holds the two spaces' settings of
+the recipe. Knows nothing about how the set was trained or about strategies.
+
+Example:
+    >>> import naslib_mini as nm
+    >>> space = ground_truth_space("nb201")                      # doctest: +SKIP
+    >>> history = nm.run(nm.STRATEGIES.create("rea", space=space, seed=0),
+    ...                  nm.ESTIMATORS.create("ground-truth", space=space), nm.Budget(trials=50))  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -20,17 +29,23 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Hashable
 
-from naslib_mini.estimators.base import Estimator
-from naslib_mini.spaces.base import SearchSpace
+from naslib_mini.estimators.base import ESTIMATORS, Estimator
+from naslib_mini.spaces.base import SPACES, SearchSpace
+from naslib_mini.spaces.subset import SubsetSpace
 from naslib_mini.types import ConfigurationError, Measurement
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["GROUND_TRUTH_FILE", "GroundTruthEstimator", "load_ground_truth"]
+__all__ = ["GROUND_TRUTH_FILE", "RECIPE_SPACES", "GroundTruthEstimator", "ground_truth_space", "load_ground_truth"]
 
 #: Where ``benchmarks/ground_truth.py`` writes the set by default.
 GROUND_TRUTH_FILE = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "ground_truth.jsonl.gz"
+
+#: The settings of the two spaces the set was trained in (``SPACES.create(name, **settings)``): the
+#: NB201 cell network at width 16 with one cell per stage; chain networks of narrow layers, up to six.
+RECIPE_SPACES = {"nb201": {"width": 16, "cells_per_stage": 1},
+                 "chain": {"channels": (16, 32, 64), "max_depth": 6}}
 
 #: Fields of every record besides the metrics.
 KEYS = ("space", "arch", "seed", "seconds")
@@ -62,6 +77,31 @@ def load_ground_truth(path: str | os.PathLike | None = None) -> "pd.DataFrame":
     return pd.DataFrame.from_records(records)
 
 
+def ground_truth_space(name: str, path: str | os.PathLike | None = None, seed: int = 0) -> SubsetSpace:
+    """The space ``name`` of the recipe (``RECIPE_SPACES``) restricted to the architectures trained with ``seed``.
+
+    Raises:
+        ConfigurationError: ``name`` is not a space of the set, the set cannot be loaded, or it
+            holds no record of that space and seed.
+    """
+    if name not in RECIPE_SPACES:
+        raise ConfigurationError(f"the ground-truth set has no space {name!r}; valid choices: "
+                                 f"{', '.join(RECIPE_SPACES)}")
+    space = SPACES.create(name, **RECIPE_SPACES[name])
+    return SubsetSpace(space, _rows(load_ground_truth(path), space, seed)["arch"].map(space.from_str))
+
+
+def _rows(table: "pd.DataFrame", space: SearchSpace, seed: int) -> "pd.DataFrame":
+    """The records of ``space`` (by name) trained with ``seed``; ``ConfigurationError`` if there are none."""
+    rows = table[(table["space"] == space.name) & (table["seed"] == seed)]
+    if rows.empty:
+        spaces = sorted({(name, int(s)) for name, s in zip(table["space"], table["seed"])})
+        raise ConfigurationError(f"the ground-truth set holds no record of space {space.name!r} with seed "
+                                 f"{seed}; it holds (space, seed): {spaces}")
+    return rows
+
+
+@ESTIMATORS.register("ground-truth", aliases=("ground_truth",))
 class GroundTruthEstimator(Estimator):
     """Scores an architecture of the set by looking up its stand-alone training.
 
@@ -84,12 +124,7 @@ class GroundTruthEstimator(Estimator):
     name = "ground-truth"
 
     def __init__(self, space: SearchSpace, path: str | os.PathLike | None = None, seed: int = 0) -> None:
-        table = load_ground_truth(path)
-        rows = table[(table["space"] == space.name) & (table["seed"] == seed)]
-        if rows.empty:
-            spaces = sorted({(name, int(s)) for name, s in zip(table["space"], table["seed"])})
-            raise ConfigurationError(f"the ground-truth set holds no record of space {space.name!r} with seed "
-                                     f"{seed}; it holds (space, seed): {spaces}")
+        rows = _rows(load_ground_truth(path), space, seed)
         self.space, self.seed = space, seed
         self._identity = getattr(space, "canonical", lambda arch: arch)
         self._records: dict[Hashable, Measurement] = {}
@@ -112,7 +147,7 @@ class GroundTruthEstimator(Estimator):
         if measurement is None:
             raise ConfigurationError(f"{self.space.to_str(arch)} is not in the ground-truth set of space "
                                      f"{self.space.name!r} (seed {self.seed}, {len(self._records)} architectures); "
-                                     "search over GroundTruthEstimator.archs() only")
+                                     "search in ground_truth_space(name), which holds only those")
         epochs = measurement.metrics.get("epochs")
         if budget is not None and budget != epochs:
             raise ConfigurationError(f"the ground-truth set was trained for {epochs:g} epochs; budget {budget!r} "

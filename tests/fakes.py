@@ -1,6 +1,8 @@
-"""Test doubles: a cheap deterministic estimator over any space's encoding."""
+"""Test doubles: a cheap deterministic estimator over any space's encoding; small ground-truth files."""
 from __future__ import annotations
 
+import gzip
+import json
 import time
 
 import numpy as np
@@ -38,3 +40,18 @@ class LinearEstimator(Estimator):
         score = float(x @ self._weights) + (0.01 * float(budget) if budget else 0.0)
         return Measurement(score=score, cost=1.0 + (float(budget) if budget else 0.0),
                            metrics={"val_accuracy": score})
+
+
+def ground_truth_record(space, arch, seed=0, accuracy=0.5, seconds=2.0):
+    """One training record of a ground-truth set, in the format ``benchmarks/ground_truth.py`` writes."""
+    return {"space": space.name, "arch": space.to_str(arch), "seed": seed, "seconds": seconds,
+            "val_accuracy": accuracy, "test_accuracy": accuracy - 0.01, "params": 100.0, "epochs": 1.0,
+            "val_accuracy_epoch_1": accuracy}
+
+
+def write_ground_truth(path, records):
+    """Write ``records`` as a gzip-compressed JSON-lines ground-truth set; returns ``path``."""
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record) + "\n")
+    return path

@@ -6,7 +6,10 @@ estimator or task also adds its small settings to ``ESTIMATOR_SETTINGS`` or
 """
 from __future__ import annotations
 
+import functools
 import math
+import tempfile
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -14,7 +17,7 @@ import pytest
 import torch
 
 import naslib_mini as nm
-from fakes import LinearEstimator
+from fakes import LinearEstimator, ground_truth_record, write_ground_truth
 
 SPACE_NAMES = nm.SPACES.names()
 STRATEGY_NAMES = nm.STRATEGIES.names()
@@ -161,6 +164,15 @@ def trained(name: str) -> Callable[[nm.SearchSpace], dict[str, Any]]:
     return lambda space: {"task": "digits", "space": space, "epochs": 1, "threads": 1, **extra}
 
 
+@functools.cache
+def tiny_ground_truth() -> Path:
+    """A ground-truth set holding every architecture of ``tiny_chain()``, trained for one epoch (made up)."""
+    space = tiny_chain()
+    records = [ground_truth_record(space, arch, accuracy=0.3 + 0.6 * i / space.size(), seconds=1.0 + i)
+               for i, arch in enumerate(space)]
+    return write_ground_truth(Path(tempfile.mkdtemp(prefix="naslib-gt-")) / "gt.jsonl.gz", records)
+
+
 #: Per estimator: the space its architectures come from, its small keyword arguments
 #: (given that space), and two budgets (fidelities) it accepts.
 ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., dict[str, Any]], tuple]] = {
@@ -169,6 +181,7 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
     "cross-validation": (tiny_chain, trained("cross-validation"), (0.5, 1)),
     "zero-cost": (tiny_chain, lambda space: {"task": "digits", "space": space, "proxy": "synflow", "batch_size": 16},
                   ()),
+    "ground-truth": (tiny_chain, lambda space: {"space": space, "path": tiny_ground_truth()}, (1,)),
 }
 #: Estimators whose score is a proxy reported under this metric name, not validation accuracy;
 #: they have no fidelity (no budgets above) and refuse any budget.

@@ -1,24 +1,9 @@
 """The ground-truth loader and its look-up estimator, over small sets written here."""
-import gzip
-import json
-
 import pytest
 
 import naslib_mini as nm
 from naslib_mini.ground_truth import GroundTruthEstimator, load_ground_truth
-
-
-def write(path, records):
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record) + "\n")
-    return path
-
-
-def record(space, arch, seed=0, accuracy=0.5, seconds=2.0):
-    return {"space": space.name, "arch": space.to_str(arch), "seed": seed, "seconds": seconds,
-            "val_accuracy": accuracy, "test_accuracy": accuracy - 0.01, "params": 100.0, "epochs": 1.0,
-            "val_accuracy_epoch_1": accuracy}
+from fakes import ground_truth_record as record, write_ground_truth as write
 
 
 @pytest.fixture

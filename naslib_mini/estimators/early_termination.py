@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 from naslib_mini.learning_curves import FAMILIES, LearningCurvePredictor, NoCurveFits
 from naslib_mini.types import Trial
 
-__all__ = ["DomhanTermination", "TerminationDecision"]
+__all__ = ["DomhanTermination", "Replay", "TerminationDecision", "replay"]
 
 log = logging.getLogger(__name__)
 
@@ -130,3 +130,63 @@ class DomhanTermination:
         families = len(self.predictor.families)
         return (f"DomhanTermination(min_epochs={self.min_epochs}, delta={self.delta}, every={self.every}, "
                 f"families={families} of {len(FAMILIES)}, best_={self.best_})")
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What the rule would have done to recorded curves, taken in order as a search would train them.
+
+    Attributes:
+        stopped: Per curve, the epoch at which the rule stopped it (``None``: trained to the end).
+        scores: Per curve, what the search would have been told: the final accuracy, or the
+            predicted final accuracy of a stopped run.
+        epochs_trained: Total epochs trained.
+        epochs_full: Total epochs without the rule.
+        best_index: The curve with the best final accuracy among those trained to the end.
+    """
+
+    stopped: tuple[int | None, ...]
+    scores: tuple[float, ...]
+    epochs_trained: int
+    epochs_full: int
+    best_index: int
+
+    @property
+    def saved(self) -> float:
+        """Share of the epochs the rule saved."""
+        return 1 - self.epochs_trained / self.epochs_full
+
+
+def replay(rule: DomhanTermination, curves: Sequence[Sequence[float]]) -> Replay:
+    """Apply ``rule`` to recorded validation-accuracy curves (epoch 1 first), in the order given.
+
+    Each curve is revealed one epoch at a time, as the training estimator's hook would reveal
+    it; a curve the rule stops is scored by its prediction, a curve trained to the end is
+    ``observe``d, so later curves face the best final accuracy so far. This is the rule at work
+    on a search's training runs without training anything (the ground-truth set's curves).
+
+    Example:
+        >>> rule = DomhanTermination(min_epochs=3)
+        >>> r = replay(rule, [[0.5, 0.7, 0.8, 0.85, 0.87], [0.2, 0.3, 0.35, 0.38, 0.40]])
+        >>> r.stopped, r.epochs_trained, r.epochs_full
+        ((None, 3), 8, 10)
+    """
+    stopped, scores, trained, full, best, best_index = [], [], 0, 0, -math.inf, -1
+    for index, curve in enumerate(curves):
+        total = len(curve)
+        full += total
+        epochs = list(range(1, total + 1))
+        stop_at, score = None, float(curve[-1])
+        for seen in range(1, total + 1):
+            decision = rule.decide(epochs[:seen], list(curve[:seen]), total)
+            if decision.stop:
+                stop_at, score = seen, decision.predicted_accuracy
+                break
+        trained += total if stop_at is None else stop_at
+        if stop_at is None:
+            rule.observe(float(curve[-1]))
+            if curve[-1] > best:
+                best, best_index = float(curve[-1]), index
+        stopped.append(stop_at)
+        scores.append(score)
+    return Replay(tuple(stopped), tuple(scores), trained, full, best_index)

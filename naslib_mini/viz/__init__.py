@@ -2,7 +2,8 @@
 
 ``search``: trajectories of one search and anytime curves over many; ``brackets``:
 successive-halving and Hyperband schedules and promotions; ``reinforce``: a REINFORCE
-controller's learning; ``surrogate``: a surrogate's predictions against the truth. Plots
+controller's learning; ``surrogate``: a surrogate's predictions against the truth;
+``estimators``: the estimator study (rank correlation against cost, estimates against truth). Plots
 know nothing about how the histories or results they draw were produced: what they show
 is computed by library functions, which notebooks and tests call too.
 """
@@ -12,9 +13,11 @@ from naslib_mini.viz.search import anytime_curve, plot_anytime, plot_history
 from naslib_mini.viz.brackets import plot_brackets, plot_schedule
 from naslib_mini.viz.reinforce import plot_learning, plot_policy_heatmap
 from naslib_mini.viz.surrogate import plot_snapshot
+from naslib_mini.viz.estimators import plot_estimate_scatter, plot_rank_against_cost
 
 __all__ = ["anytime_curve", "axes_or_new", "plot_anytime", "plot_history"]
 __all__ += ["plot_brackets", "plot_schedule"]
 __all__ += ["plot_learning", "plot_policy_heatmap"]
 __all__ += ["plot_snapshot"]
 __all__ += ["plot_reproduction"]
+__all__ += ["plot_estimate_scatter", "plot_rank_against_cost"]

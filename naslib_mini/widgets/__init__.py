@@ -9,6 +9,7 @@ they build a network to summarise it.
 from naslib_mini.widgets.brackets import BracketPlanner, bracket_planner
 from naslib_mini.widgets.breeding import Breeder, breeder
 from naslib_mini.widgets.composer import ArchitectureComposer, architecture_composer
+from naslib_mini.widgets.estimator_explorer import EstimatorExplorer, estimator_explorer
 from naslib_mini.widgets.inspector import TrialInspector, trial_inspector
 from naslib_mini.widgets.reinforce_lab import ReinforceLab, reinforce_lab
 from naslib_mini.widgets.reproduction import ReproductionExplorer, reproduction_explorer
@@ -16,4 +17,5 @@ from naslib_mini.widgets.surrogate import SurrogateExplorer, surrogate_explorer
 
 __all__ = ["ArchitectureComposer", "BracketPlanner", "Breeder", "ReinforceLab", "ReproductionExplorer",
            "SurrogateExplorer", "TrialInspector", "architecture_composer", "bracket_planner", "breeder",
+           "EstimatorExplorer", "estimator_explorer",
            "reinforce_lab", "reproduction_explorer", "surrogate_explorer", "trial_inspector"]
