@@ -135,7 +135,7 @@ def curve_estimates(records: Sequence[Mapping[str, float]], seen: int, epoch_sec
         ValueError: ``seen`` is out of range or a record's curve lacks one of the first ``seen`` epochs.
     """
     predictor = predictor or LearningCurvePredictor()
-    last, extra, last_costs, extra_costs = [], [], [], []
+    last, extra, last_costs, extra_costs, partial, finals = [], [], [], [], [], []
     for number, record in enumerate(records):
         epochs = int(record["epochs"])
         if not (isinstance(seen, int) and 1 <= seen < epochs):
@@ -144,6 +144,8 @@ def curve_estimates(records: Sequence[Mapping[str, float]], seen: int, epoch_sec
         xs, ys = curve_from_metrics(record)
         if xs[:seen] != list(range(1, seen + 1)):
             raise ValueError(f"record {number} lacks a validation accuracy for one of epochs 1..{seen}: has {xs}")
+        partial.append(ys[:seen])
+        finals.append(ys[epochs - 1])
         share = epoch_seconds * seen
         last.append(ys[seen - 1])
         last_costs.append(share)
@@ -153,8 +155,7 @@ def curve_estimates(records: Sequence[Mapping[str, float]], seen: int, epoch_sec
         except NoCurveFits:
             extra.append(math.nan)
         extra_costs.append(share + time.process_time() - started)
-    partial = np.array([curve_from_metrics(r)[1][:seen] for r in records])
-    finals = np.array([curve_from_metrics(r)[1][int(r["epochs"]) - 1] for r in records])
+    partial, finals = np.array(partial), np.array(finals)
     regressed = np.full(len(records), math.nan)
     fold_of = np.random.default_rng(seed).permutation(len(records)) % max(1, min(folds, len(records)))
     for fold in np.unique(fold_of):
