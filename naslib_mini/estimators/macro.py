@@ -20,8 +20,10 @@ architectures through the ``nas-bench-macro`` space.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -42,6 +44,22 @@ EPOCHS = 50
 #: Simulated seconds charged per query: the table has no training times, so a query is the unit.
 COST_PER_QUERY = 1.0
 _PERCENT = 100.0
+
+
+@functools.lru_cache(maxsize=2)
+def _columns(file: Path) -> dict[str, np.ndarray]:
+    """The columns of the table in ``file``, built once per process and shared by every estimator."""
+    table = load_nas_bench_macro(file.parents[1])
+    if tuple(table.index) != STRINGS:
+        raise ConfigurationError(f"{file} does not hold the 6,561 NAS-Bench-Macro keys")
+    runs = np.array(table["test_acc"].tolist(), dtype=float) / _PERCENT
+    if runs.shape != (len(STRINGS), 3):
+        raise ConfigurationError(f"{file} must hold 3 runs per architecture, got an array of shape {runs.shape}")
+    columns = {"runs": runs, "mean": runs.mean(axis=1), "params": table["params"].to_numpy(dtype=float),
+               "flops": table["flops"].to_numpy(dtype=float)}
+    for array in columns.values():
+        array.flags.writeable = False
+    return columns
 
 
 @ESTIMATORS.register("nas-bench-macro", aliases=("macro",))
@@ -98,18 +116,9 @@ class MacroEstimator(Estimator):
         self._columns: dict[str, np.ndarray] | None = None
 
     def _tables(self) -> dict[str, np.ndarray]:
-        """The table's columns as arrays ordered by architecture code (built once; accuracies in [0, 1])."""
+        """The table's columns as read-only arrays ordered by architecture code (accuracies in [0, 1])."""
         if self._columns is None:
-            table = load_nas_bench_macro(self.data_dir)
-            if tuple(table.index) != STRINGS:
-                raise ConfigurationError(f"{macro_path(self.data_dir)} does not hold the 6,561 NAS-Bench-Macro keys")
-            runs = np.array(table["test_acc"].tolist(), dtype=float) / _PERCENT
-            if runs.shape != (len(STRINGS), 3):
-                raise ConfigurationError(f"{macro_path(self.data_dir)} must hold 3 runs per architecture, "
-                                         f"got an array of shape {runs.shape}")
-            self._columns = {"runs": runs, "mean": runs.mean(axis=1),
-                             "params": table["params"].to_numpy(dtype=float),
-                             "flops": table["flops"].to_numpy(dtype=float)}
+            self._columns = _columns(macro_path(self.data_dir))
         return self._columns
 
     def _code(self, arch: MacroArch | str) -> int:
