@@ -3,7 +3,10 @@
 NAS-Bench-Macro (Su et al., CVPR 2021) trained each of its 6,561 chain networks
 three times on CIFAR-10 (50 epochs, SGD with cosine schedule, in the release's
 ``train/train.py``) and published the three test accuracies, their mean, the
-parameters and the multiply-adds. The score is the mean of the three runs as a
+parameters and the multiply-adds. Each published accuracy is the best test accuracy
+over the run's 50 epochs (``train.py`` keeps the maximum of its per-epoch evaluations on
+the test set), so the figures are slightly optimistic; they are used as published.
+The score is the mean of the three runs as a
 fraction; with ``noisy=True`` it is one of the three runs, drawn per query by the
 estimator's own seeded generator, so a search sees the seed-to-seed noise of real
 training. The benchmark has no validation split and no training times: the
