@@ -6,15 +6,14 @@ three times on CIFAR-10 (50 epochs, SGD with cosine schedule, in the release's
 parameters and the multiply-adds. Each published accuracy is the best test accuracy
 over the run's 50 epochs (``train.py`` keeps the maximum of its per-epoch evaluations on
 the test set), so the figures are slightly optimistic; they are used as published.
-The score is the mean of the three runs as a
-fraction; with ``noisy=True`` it is one of the three runs, drawn per query by the
-estimator's own seeded generator, so a search sees the seed-to-seed noise of real
-training. The benchmark has no validation split and no training times: the
-signal and the reported figure are the same test accuracies (as in the paper's
-own comparison), and every query costs ``COST_PER_QUERY`` simulated seconds, so a cost
+The score is the mean of the three runs as a fraction; with ``noisy=True`` it is one
+of the three runs, drawn per query by the estimator's own seeded generator, so a
+search sees the seed-to-seed noise of real training. The benchmark has no validation
+split and no training times: the signal and the reported figure are the same test
+accuracies, and every query costs ``COST_PER_QUERY`` simulated seconds, so a cost
 budget counts queries. Budget ``PROXY_BUDGET`` (0 epochs) is a zero-cost fidelity, as on the
 NAS-Bench-201 table: the parameter count, one of the baseline proxies of Abdelfattah
-et al. (ICLR 2021), since no trained-free score is published for this table; it is
+et al. (ICLR 2021), since no training-free score is published for this table; it is
 known before training (the one builder's network has exactly the table's count), so
 it is charged nothing, and it is marked with ``history.PROXY_METRIC`` so it never
 becomes an incumbent. The table holds percent; measurements carry fractions.
