@@ -52,3 +52,7 @@ __all__ = [
 ]
 # the estimator study: the ground-truth set, a space of its architectures, rank agreement
 __all__ += ["Agreement", "agreement", "GroundTruthEstimator", "ground_truth_space", "load_ground_truth", "SubsetSpace"]
+# NAS-Bench-Macro (Su et al. 2021): the space of its 6,561 chain networks
+from naslib_mini.estimators.macro import MacroEstimator  # noqa: E402
+from naslib_mini.spaces.macro import MacroArch, MacroSpace  # noqa: E402
+__all__ += ["MacroArch", "MacroEstimator", "MacroSpace"]

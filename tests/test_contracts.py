@@ -182,6 +182,7 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
     "zero-cost": (tiny_chain, lambda space: {"task": "digits", "space": space, "proxy": "synflow", "batch_size": 16},
                   ()),
     "ground-truth": (tiny_chain, lambda space: {"space": space, "path": tiny_ground_truth()}, (1,)),
+    "nas-bench-macro": (lambda: nm.SPACES.create("nas-bench-macro"), lambda space: {"noisy": True}, (50,)),
 }
 #: Estimators whose score is a proxy reported under this metric name, not validation accuracy;
 #: they have no fidelity (no budgets above) and refuse any budget.

@@ -9,3 +9,6 @@ from naslib_mini.estimators.zero_cost import ZeroCostEstimator
 
 __all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "TabularEstimator",
            "FinalResult", "TrainingConfig", "TrainingEstimator", "ZeroCostEstimator", "train_final"]
+from naslib_mini.estimators.macro import MacroEstimator  # noqa: E402
+
+__all__ += ["MacroEstimator"]

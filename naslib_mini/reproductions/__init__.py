@@ -10,3 +10,6 @@ from naslib_mini.reproductions.nb201 import (PAPER_FIGURES, Protocol, reproduce_
                                              strategy_seeds)
 
 __all__ = ["PAPER_FIGURES", "Protocol", "reproduce_nb201", "run_once", "search_once", "strategy_seeds"]
+from naslib_mini.reproductions.macro import MacroProtocol, reproduce_macro  # noqa: E402
+
+__all__ += ["MacroProtocol", "reproduce_macro"]

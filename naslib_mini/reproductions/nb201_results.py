@@ -21,6 +21,7 @@ import numpy as np
 from naslib_mini.estimators import ESTIMATORS
 from naslib_mini.history import History
 from naslib_mini.reproductions.nb201 import DATASETS, PAPER_OPTIMUM, Protocol, summarise
+from naslib_mini.reproductions.tables import Column, percent, strategy_table
 from naslib_mini.strategies import STRATEGIES
 from naslib_mini.viz.search import anytime_curve
 
@@ -84,15 +85,11 @@ def format_table(result: Mapping[str, Mapping[str, float]], protocol: Protocol) 
         (best cell in the table: 94.37)
     """
     paper = paper_figures(list(result), protocol)
+    columns: list[Column] = [
+        ("paper", 18, lambda name, row: percent(*paper[name]) if name in paper else "-"),
+        ("difference", 12, lambda name, row: f"{100 * (row['mean'] - paper[name][0]):+.2f}" if name in paper else "-")]
     lines = [f"NAS-Bench-201: searched on {protocol.search_dataset}, test accuracy on {protocol.dataset} "
-             f"(200 epochs), budget {protocol.cost_budget:g} s",
-             f"{'strategy':<16}{'runs':>6}{'ours':>18}{'paper':>18}{'difference':>12}"]
-    for name, row in result.items():
-        ours = f"{100 * row['mean']:.2f} ± {100 * row['std']:.2f}"
-        figure = paper.get(name)
-        theirs = f"{100 * figure[0]:.2f} ± {100 * figure[1]:.2f}" if figure else "-"
-        diff = f"{100 * (row['mean'] - figure[0]):+.2f}" if figure else "-"
-        lines.append(f"{name:<16}{row['runs']:>6}{ours:>18}{theirs:>18}{diff:>12}")
+             f"(200 epochs), budget {protocol.cost_budget:g} s", *strategy_table(result, columns)]
     if protocol.paper():
         lines.append(f"(best cell in the table: {PAPER_OPTIMUM[protocol.dataset]:.2f})")
     else:

@@ -4,5 +4,7 @@ from naslib_mini.spaces.ops import OPS, Operation
 from naslib_mini.spaces.chain import ChainArch, ChainConfig, ChainSpace, Layer
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
 from naslib_mini.spaces.subset import SubsetSpace
+from naslib_mini.spaces.macro import MacroArch, MacroSpace
 
 __all__ = ["ChainArch", "ChainConfig", "ChainSpace", "Layer", "NB201Arch", "NB201Space", "OPS", "SPACES", "Decision", "Operation", "SearchSpace", "SubsetSpace"]
+__all__ += ["MacroArch", "MacroSpace"]

@@ -6,7 +6,11 @@ no code ever parses an operation's name. Convolutions follow the ReLU-Conv-BN
 order of DARTS and NAS-Bench-201 (Liu et al. 2019; Dong & Yang 2020).
 Operations that cannot change the number of channels (pooling, identity) add a
 1x1 ReLU-Conv-BN projection when a layer asks for other channels, as
-NAS-Bench-201's pooling does. Knows nothing about spaces or search.
+NAS-Bench-201's pooling does, or a linear Conv-BN one where the operation says so
+(``projection="conv-bn"``, the identity of NAS-Bench-Macro, Su et al. 2021). The
+``mbconv`` kind is MobileNetV2's inverted residual block (Sandler et al. 2018):
+1x1 expansion, depthwise ``kernel``, linear 1x1 projection, and a residual when
+the shape is kept. Knows nothing about spaces or search.
 """
 from __future__ import annotations
 
@@ -15,9 +19,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["OPS", "Operation", "batch_norm", "conv", "get_op", "op_names"]
+__all__ = ["OPS", "ConvBN", "InvertedResidual", "Operation", "batch_norm", "conv", "get_op", "op_names"]
 
-KINDS = ("conv", "sepconv", "maxpool", "avgpool", "identity", "zero")
+KINDS = ("conv", "sepconv", "mbconv", "maxpool", "avgpool", "identity", "zero")
+#: How an operation that cannot change channels projects: after a ReLU (DARTS, NAS-Bench-201) or linearly.
+PROJECTIONS = ("relu-conv-bn", "conv-bn")
 
 
 def conv(ndim: int) -> type[nn.Module]:
@@ -49,6 +55,38 @@ class ReLUConvBN(nn.Sequential):
         else:
             layers = [Conv(c_in, c_out, kernel, stride, padding, dilation=dilation, bias=False)]
         super().__init__(nn.ReLU(inplace=False), *layers, batch_norm(ndim)(c_out))
+
+
+class ConvBN(nn.Sequential):
+    """A linear 1x1 projection: convolution (``stride``) and batch norm, no activation (MobileNetV2, ResNet)."""
+
+    def __init__(self, c_in: int, c_out: int, stride: int, ndim: int) -> None:
+        super().__init__(conv(ndim)(c_in, c_out, 1, stride, bias=False), batch_norm(ndim)(c_out))
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV2's inverted residual block (Sandler et al. 2018), as NAS-Bench-Macro builds it.
+
+    1x1 convolution to ``expansion * c_in`` channels, BN, ReLU; depthwise ``kernel``
+    convolution with ``stride``, BN, ReLU; linear 1x1 convolution to ``c_out``, BN.
+    The input is added when the shape is kept (``c_in == c_out`` and stride 1).
+    Convolutions have no bias; ReLU, not ReLU6, as in the benchmark's ``model.py``.
+    """
+
+    def __init__(self, c_in: int, c_out: int, kernel: int, expansion: int, stride: int, ndim: int) -> None:
+        super().__init__()
+        hidden = int(round(c_in * expansion))
+        Conv, BN = conv(ndim), batch_norm(ndim)
+        self.conv = nn.Sequential(
+            Conv(c_in, hidden, 1, bias=False), BN(hidden), nn.ReLU(inplace=False),
+            Conv(hidden, hidden, kernel, stride, kernel // 2, groups=hidden, bias=False), BN(hidden),
+            nn.ReLU(inplace=False),
+            Conv(hidden, c_out, 1, bias=False), BN(c_out))
+        self.residual = c_in == c_out and stride == 1
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        return y + x if self.residual else y
 
 
 class Pool(nn.Module):
@@ -97,24 +135,32 @@ class Operation:
 
     Attributes:
         name: Key in ``OPS``.
-        kind: One of ``conv``, ``sepconv``, ``maxpool``, ``avgpool``, ``identity``, ``zero``.
-        kernel: Kernel size (1 for identity and zero).
+        kind: One of ``conv``, ``sepconv``, ``mbconv``, ``maxpool``, ``avgpool``, ``identity``, ``zero``.
+        kernel: Kernel size (1 for identity and zero; the depthwise kernel of ``mbconv``).
         dilation: Dilation of a convolution.
+        expansion: Expansion ratio of an ``mbconv`` block (hidden channels = ratio x input channels).
+        projection: How a pool or identity changes channels: ``"relu-conv-bn"`` (a 1x1
+            ReLU-Conv-BN, as NAS-Bench-201) or ``"conv-bn"`` (a linear 1x1 Conv-BN, as
+            NAS-Bench-Macro's identity downsample).
     """
 
     name: str
     kind: str
     kernel: int = 1
     dilation: int = 1
+    expansion: int = 1
+    projection: str = "relu-conv-bn"
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown operation kind {self.kind!r}; valid kinds: {', '.join(KINDS)}")
+        if self.projection not in PROJECTIONS:
+            raise ValueError(f"unknown projection {self.projection!r}; valid choices: {', '.join(PROJECTIONS)}")
 
     @property
     def has_weights(self) -> bool:
         """Whether the operation itself learns (convolutions do; pools, identity and zero do not)."""
-        return self.kind in ("conv", "sepconv")
+        return self.kind in ("conv", "sepconv", "mbconv")
 
     @property
     def is_zero(self) -> bool:
@@ -138,16 +184,19 @@ class Operation:
         conv(ndim)  # validates ndim
         if self.kind in ("conv", "sepconv"):
             return ReLUConvBN(c_in, c_out, self.kernel, stride, ndim, self.dilation, self.kind == "sepconv")
+        if self.kind == "mbconv":
+            return InvertedResidual(c_in, c_out, self.kernel, self.expansion, stride, ndim)
         if self.kind == "zero":
             return Zero(c_out, stride, ndim)
+        linear = self.projection == "conv-bn"
         if self.kind == "identity":
             if c_in == c_out:
                 return Subsample(stride, ndim)
-            return ReLUConvBN(c_in, c_out, 1, stride, ndim)
+            return ConvBN(c_in, c_out, stride, ndim) if linear else ReLUConvBN(c_in, c_out, 1, stride, ndim)
         pool = Pool(self.kind, self.kernel, stride, ndim)
         if c_in == c_out:
             return pool
-        return nn.Sequential(ReLUConvBN(c_in, c_out, 1, 1, ndim), pool)
+        return nn.Sequential(ConvBN(c_in, c_out, 1, ndim) if linear else ReLUConvBN(c_in, c_out, 1, 1, ndim), pool)
 
 
 OPS: dict[str, Operation] = {op.name: op for op in (
@@ -168,6 +217,11 @@ OPS: dict[str, Operation] = {op.name: op for op in (
     Operation("avgpool3x3", "avgpool", 3),
     Operation("identity", "identity"),
     Operation("zero", "zero"),
+    # NAS-Bench-Macro's three choices (Su et al. 2021): MobileNetV2 blocks and an identity
+    # whose stride-2 downsample is a linear Conv-BN.
+    Operation("mb3_k3", "mbconv", 3, expansion=3),
+    Operation("mb6_k5", "mbconv", 5, expansion=6),
+    Operation("mb_identity", "identity", projection="conv-bn"),
 )}
 
 
