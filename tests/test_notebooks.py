@@ -37,6 +37,8 @@ SMOKE = {
                                         "lstm_trials": 10, "trials": 3, "epochs": 1},
     "06_multi_fidelity.ipynb": {"seed": 1, "real_strategy": "sh", "max_budget": 3, "runs": 3, "table_cost": 8000.0},
     "07_reproducing_a_nas_paper.ipynb": {"seed": 1, "runs": 3, "strategies": ["rs", "hyperband"], "points": 8},
+    "08_how_good_is_my_estimate.ipynb": {"seed": 1, "archs": 6, "proxies": ["params", "snip"],
+                                         "replay_trainings": 8, "search_trials": 10},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

@@ -51,8 +51,9 @@ def plot_rank_against_cost(rows: Sequence[Mapping[str, Any]], axes=None, *, max_
                 ax.axhline(r["kendall"], color="grey", lw=1, ls="--", label=f"noise ceiling (n={r['n']})")
                 continue
             marker, colour = FAMILY_STYLE.get(r["family"], ("x", "tab:red"))
-            ax.errorbar([r["seconds"]], [r["kendall"]], yerr=[[r["kendall"] - r["kendall_low"]],
-                                                              [r["kendall_high"] - r["kendall"]]],
+            # a percentile bootstrap interval need not contain the estimate (few architectures, ties)
+            ax.errorbar([r["seconds"]], [r["kendall"]], yerr=[[max(0.0, r["kendall"] - r["kendall_low"])],
+                                                              [max(0.0, r["kendall_high"] - r["kendall"])]],
                         fmt=marker, color=colour, ms=6, elinewidth=0.8, capsize=2)
             ax.annotate(r["estimator"], (r["seconds"], r["kendall"]), fontsize=7, xytext=(4, 3),
                         textcoords="offset points")
