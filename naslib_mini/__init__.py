@@ -52,3 +52,7 @@ __all__ = [
 ]
 # the estimator study: the ground-truth set, a space of its architectures, rank agreement
 __all__ += ["Agreement", "agreement", "GroundTruthEstimator", "ground_truth_space", "load_ground_truth", "SubsetSpace"]
+# one-shot NAS: supernets and the weight-sharing (SPOS) estimator
+from naslib_mini.estimators.supernet import SupernetEstimator  # noqa: E402
+from naslib_mini.supernet import Supernet, build_supernet  # noqa: E402
+__all__ += ["build_supernet", "Supernet", "SupernetEstimator"]

@@ -6,6 +6,8 @@ from naslib_mini.estimators.routines import TrainingConfig
 from naslib_mini.estimators.training import TrainingEstimator
 from naslib_mini.estimators.cross_validation import CrossValidationEstimator
 from naslib_mini.estimators.zero_cost import ZeroCostEstimator
+from naslib_mini.estimators.supernet import SupernetEstimator
 
 __all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "TabularEstimator",
            "FinalResult", "TrainingConfig", "TrainingEstimator", "ZeroCostEstimator", "train_final"]
+__all__ += ["SupernetEstimator"]

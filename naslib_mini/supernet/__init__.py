@@ -15,9 +15,18 @@ from naslib_mini.supernet.chain import ChainSupernet
 from naslib_mini.tasks.base import TaskSpec
 from naslib_mini.types import ConfigurationError
 
-__all__ = ["CellSupernet", "ChainSupernet", "Supernet", "build_supernet"]
+__all__ = ["CellSupernet", "ChainSupernet", "Supernet", "build_supernet", "has_supernet"]
 
 _SUPERNETS = ((NB201Space, CellSupernet), (ChainSpace, ChainSupernet))
+
+
+def has_supernet(space: SearchSpace) -> bool:
+    """Whether ``build_supernet`` can build a supernet of ``space``."""
+    return any(isinstance(base_space(space), kind) for kind, _ in _SUPERNETS)
+
+
+def supported() -> str:
+    return ", ".join(kind.__name__ for kind, _ in _SUPERNETS)
 
 
 def build_supernet(space: SearchSpace, spec: TaskSpec) -> Supernet:
@@ -37,4 +46,4 @@ def build_supernet(space: SearchSpace, spec: TaskSpec) -> Supernet:
         if isinstance(base, kind):
             return make(space, spec)
     raise ConfigurationError(f"no supernet for space {getattr(space, 'name', space)!r} ({type(base).__name__}); "
-                             f"supernets exist for: {', '.join(kind.__name__ for kind, _ in _SUPERNETS)}")
+                             f"supernets exist for: {supported()}")
