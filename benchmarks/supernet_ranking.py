@@ -17,7 +17,7 @@ own recalibration and evaluation), so the rows sit in the estimator study's char
 zero-cost proxies and proxy tasks (``study_row(...).to_dict()``, family "weight sharing").
 Costs are CPU seconds of this process (``time.process_time``) on one thread.
 
-Run (about 10 minutes of one core at the defaults)::
+Run (about 17 minutes of one core at the defaults: supernets of 25, 100 and 300 epochs per space)::
 
     python benchmarks/supernet_ranking.py
     python benchmarks/supernet_ranking.py --quick --out /tmp/supernet_ranking.json   # smoke test
@@ -43,7 +43,7 @@ from naslib_mini.ground_truth import RECIPE_SPACES
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
-FULL = dict(archs=100, epochs=(25, 100), resamples=1000)
+FULL = dict(archs=100, epochs=(25, 100, 300), resamples=1000)
 QUICK = dict(archs=6, epochs=(1,), resamples=50)
 
 log = logging.getLogger("supernet_ranking")
@@ -97,8 +97,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ground-truth", help="the ground-truth set (default: nm.ground_truth.GROUND_TRUTH_FILE)")
     parser.add_argument("--archs", type=int, help=f"architectures per space (default {FULL['archs']})")
+    default_epochs = " ".join(map(str, FULL["epochs"]))
     parser.add_argument("--epochs", type=int, nargs="+",
-                        help=f"supernet training epochs, one supernet each (default {' '.join(map(str, FULL['epochs']))})")
+                        help=f"supernet training epochs, one supernet each (default {default_epochs})")
     parser.add_argument("--resamples", type=int, help=f"bootstrap resamples (default {FULL['resamples']})")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     parser.add_argument("--out", type=Path, default=RESULTS / "supernet_ranking.json", help="results JSON")

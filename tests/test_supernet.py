@@ -7,7 +7,7 @@ import torch
 
 import naslib_mini as nm
 from naslib_mini.estimators.base import SpaceMismatch
-from naslib_mini.estimators.routines import TrainingConfig, fit
+from naslib_mini.estimators.routines import TrainingConfig, fit, seeded
 from naslib_mini.supernet import CellSupernet, ChainSupernet, build_supernet
 
 torch.set_num_threads(1)
@@ -20,7 +20,7 @@ def samples(space, n, seed=0):
 
 def warmed_supernet(space, spec, seed=0):
     """A supernet whose weights and batch-norm statistics are far from their initial values."""
-    with nm.estimators.routines.seeded(seed):
+    with seeded(seed):
         supernet = build_supernet(space, spec)
         with torch.no_grad():
             for p in supernet.parameters():
@@ -149,6 +149,23 @@ def test_same_seed_same_supernet_and_scores_other_seed_other_ones():
     assert any(not torch.equal(v, c.supernets_[1.0].supernet.state_dict()[k])
                for k, v in a.supernets_[1.0].supernet.state_dict().items())
     assert scores[2] != scores[0]
+
+
+def test_spos_draws_one_seeded_uniform_path_per_training_batch(monkeypatch):
+    selected = []
+    original = ChainSupernet.select
+    monkeypatch.setattr(ChainSupernet, "select", lambda self, arch: (selected.append(arch), original(self, arch))[1])
+    paths = []
+    for seed in (0, 0, 1):
+        selected.clear()
+        est = estimator(seed)
+        est.fit()
+        paths.append(list(selected))
+    steps = len(est.task.y_train) // 32  # one epoch of batches of 32
+    assert len(paths[0]) == steps and paths[0] == paths[1] and paths[0] != paths[2]
+    space = est.space
+    assert all(space.to_str(arch) for arch in paths[0])  # architectures of the space
+    assert len(set(paths[0])) > steps // 4  # fresh draws, not one path repeated
 
 
 def test_scores_do_not_depend_on_the_order_of_estimates():

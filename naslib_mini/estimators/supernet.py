@@ -137,7 +137,8 @@ class SupernetEstimator(Estimator):
 
     def _epochs(self, budget: float | None) -> float:
         epochs = self.config.epochs if budget is None else budget
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, float)) or not (epochs > 0 and math.isfinite(epochs)):
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, float)) \
+                or not (epochs > 0 and math.isfinite(epochs)):
             raise ConfigurationError(f"budget must be a positive number of supernet epochs, got {budget!r}; "
                                      "give the strategy budgets in epochs (a proxy budget of 0 has no supernet)")
         return float(epochs)
