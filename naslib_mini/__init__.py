@@ -56,3 +56,7 @@ __all__ += ["Agreement", "agreement", "GroundTruthEstimator", "ground_truth_spac
 from naslib_mini.estimators.macro import MacroEstimator  # noqa: E402
 from naslib_mini.spaces.macro import MacroArch, MacroSpace  # noqa: E402
 __all__ += ["MacroArch", "MacroEstimator", "MacroSpace"]
+# one-shot NAS: supernets and the weight-sharing (SPOS) estimator
+from naslib_mini.estimators.supernet import SupernetEstimator  # noqa: E402
+from naslib_mini.supernet import Supernet, build_supernet  # noqa: E402
+__all__ += ["build_supernet", "Supernet", "SupernetEstimator"]

@@ -21,7 +21,7 @@ from naslib_mini.spaces.base import SearchSpace, scale_channels
 from naslib_mini.spaces.ops import batch_norm, conv
 from naslib_mini.tasks.base import TaskSpec
 
-__all__ = ["Network", "build_network", "count_flops", "count_params", "measure_latency"]
+__all__ = ["Network", "build_head", "build_network", "build_stem", "count_flops", "count_params", "measure_latency"]
 
 
 class Network(nn.Module):
@@ -33,6 +33,29 @@ class Network(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(self.stem(x)))
+
+
+def build_stem(spec: TaskSpec, channels: int) -> nn.Sequential:
+    """The stem every network starts with: a 3x3 convolution to ``channels`` channels and batch norm.
+
+    Supernets (``naslib_mini.supernet``) build their stem here too, so a sub-network's stem is
+    the stand-alone network's stem.
+    """
+    ndim = spec.ndim
+    return nn.Sequential(conv(ndim)(spec.input_shape[0], channels, 3, padding=1, bias=False),
+                         batch_norm(ndim)(channels))
+
+
+def build_head(spec: TaskSpec, in_channels: int) -> nn.Sequential:
+    """The head every network ends with: global average pooling and a linear classifier.
+
+    Example:
+        >>> head = build_head(TaskSpec("toy", (1, 8, 8), 10), 16)
+        >>> tuple(head(torch.zeros(2, 16, 3, 3)).shape)
+        (2, 10)
+    """
+    pool = (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)[spec.ndim - 1](1)
+    return nn.Sequential(pool, nn.Flatten(), nn.Linear(in_channels, spec.num_classes))
 
 
 def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
@@ -55,17 +78,13 @@ def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
     """
     if not (width_multiplier > 0 and math.isfinite(width_multiplier)):
         raise ValueError(f"width_multiplier must be a positive number, got {width_multiplier!r}")
-    ndim = spec.ndim
     channels = scale_channels(space.stem_channels, width_multiplier)
-    stem = nn.Sequential(conv(ndim)(spec.input_shape[0], channels, 3, padding=1, bias=False),
-                         batch_norm(ndim)(channels))
+    stem = build_stem(spec, channels)
     if width_multiplier == 1:  # spaces written before the multiplier keep working
         body = space.build_body(arch, channels, spec.input_shape[1:])
     else:
         body = space.build_body(arch, channels, spec.input_shape[1:], width_multiplier=width_multiplier)
-    pool = (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)[ndim - 1](1)
-    head = nn.Sequential(pool, nn.Flatten(), nn.Linear(body.out_channels, spec.num_classes))
-    return Network(stem, body, head)
+    return Network(stem, body, build_head(spec, body.out_channels))
 
 
 def count_params(model: nn.Module) -> int:

@@ -6,9 +6,9 @@ from naslib_mini.estimators.routines import TrainingConfig
 from naslib_mini.estimators.training import TrainingEstimator
 from naslib_mini.estimators.cross_validation import CrossValidationEstimator
 from naslib_mini.estimators.zero_cost import ZeroCostEstimator
+from naslib_mini.estimators.supernet import SupernetEstimator
+from naslib_mini.estimators.macro import MacroEstimator
 
-__all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "TabularEstimator",
-           "FinalResult", "TrainingConfig", "TrainingEstimator", "ZeroCostEstimator", "train_final"]
-from naslib_mini.estimators.macro import MacroEstimator  # noqa: E402
-
-__all__ += ["MacroEstimator"]
+__all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "MacroEstimator",
+           "SupernetEstimator", "TabularEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator",
+           "ZeroCostEstimator", "train_final"]

@@ -23,8 +23,8 @@ from torch import nn
 
 from naslib_mini.estimators.base import CandidateFailed
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "EpochHook", "TrainingConfig", "accuracy_and_loss", "configure", "evaluate", "fit",
-           "make_optimizer", "misclassified", "predict", "seeded", "torch_threads"]
+__all__ = ["OPTIMIZERS", "SCHEDULES", "BatchHook", "EpochHook", "TrainingConfig", "accuracy_and_loss", "configure",
+           "evaluate", "fit", "make_optimizer", "misclassified", "predict", "seeded", "torch_threads"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULES = ("cosine", "onecycle", "constant")
@@ -32,6 +32,10 @@ SCHEDULES = ("cosine", "onecycle", "constant")
 #: Called by ``fit`` after each complete epoch with the epoch's number (from 1) and the
 #: model; a true return value stops training there.
 EpochHook = Callable[[int, nn.Module], bool]
+
+#: Called by ``fit`` before each training step with the step's number (from 0) and the model:
+#: single-path one-shot training samples the supernet's path for the batch here (Guo et al. 2020).
+BatchHook = Callable[[int, nn.Module], None]
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def make_optimizer(model: nn.Module, config: TrainingConfig, total_steps: int):
 
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConfig, *,
         epochs: float, seed: int, deadline: float | None = None,
-        on_epoch_end: EpochHook | None = None) -> float:
+        on_epoch_end: EpochHook | None = None, on_batch_start: BatchHook | None = None) -> float:
     """Train ``model`` in place on ``(x, y)`` (already on the model's device).
 
     ``epochs`` may be fractional: training runs ``round(epochs * batches_per_epoch)``
@@ -161,6 +165,9 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
     (the model is put back in training mode after it); it must not change the weights.
     The learning-rate schedule still spans ``epochs``, so a run that is never stopped is
     the same with or without a hook.
+
+    ``on_batch_start(step, model)``, if given, is called before every training step
+    (``step`` counts from 0); a supernet uses it to select the path the batch trains.
 
     Returns:
         The mean training loss over the last (possibly partial) epoch.
@@ -178,6 +185,8 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
         epoch_loss, epoch_steps = 0.0, 0
         for start in range(0, min(per_epoch, total - step) * batch, batch):
             idx = perm[start:start + batch]
+            if on_batch_start is not None:
+                on_batch_start(step, model)
             loss = F.cross_entropy(model(x[idx]), y[idx], label_smoothing=config.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

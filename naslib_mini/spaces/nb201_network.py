@@ -9,7 +9,9 @@ ReLU (``lastact``). The stem (3x3 convolution + batch norm) and the head
 operations table, which uses the benchmark's parameterisation: ReLU-Conv-BN
 without bias, 3x3 average pooling with ``count_include_pad=False``, identity
 and zero. Works on 1D, 2D and 3D inputs. Knows nothing about operation names,
-strings or scores: the space hands it ``(from, to, Operation)`` edges.
+strings or scores: the space hands it ``(from, to, Operation)`` edges. An edge
+that carries a tuple of operations becomes a ``MixedOp`` of all of them, so the
+supernet of ``naslib_mini.supernet`` is this same body, cell and reduction code.
 """
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from naslib_mini.spaces.mixed_op import MixedOp
 from naslib_mini.spaces.ops import OPS, Operation, batch_norm, conv
 
 __all__ = ["NB201Body", "NB201Cell", "ResidualReduction"]
 
-#: A cell edge: (from node, to node, operation).
-Edge = tuple[int, int, Operation]
+#: A cell edge: (from node, to node, operation), or a tuple of candidate operations for a supernet.
+Edge = tuple[int, int, "Operation | tuple[Operation, ...]"]
 
 _AVG_POOL = (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)
 
@@ -33,6 +36,7 @@ class NB201Cell(nn.Module):
 
     Args:
         edges: ``(from, to, operation)`` triples with ``from < to``; the last node is the output.
+            A tuple of operations in place of one makes the edge a ``MixedOp`` (a supernet edge).
         channels: Channels of every node (edges keep the channels and the resolution).
         ndim: Spatial dimensions of the input (1, 2 or 3).
 
@@ -49,7 +53,8 @@ class NB201Cell(nn.Module):
                 raise ValueError(f"cell edges must go from a lower to a higher node, got {source}->{target}")
         self.edges = tuple((source, target) for source, target, _ in edges)
         self.num_nodes = max(target for _, target in self.edges) + 1
-        self.ops = nn.ModuleList(op.build(channels, channels, 1, ndim) for _, _, op in edges)
+        self.ops = nn.ModuleList(op.build(channels, channels, 1, ndim) if isinstance(op, Operation)
+                                 else MixedOp(op, channels, channels, 1, ndim) for _, _, op in edges)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         nodes = [x] + [None] * (self.num_nodes - 1)

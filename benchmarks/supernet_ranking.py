@@ -1,0 +1,150 @@
+"""How far can shared weights be trusted? SPOS supernet scores against stand-alone training.
+
+Trains the single-path one-shot supernet (Guo et al. 2020; ``nm.SupernetEstimator``, uniform
+path sampling, batch-norm recalibration per path on 10 training batches) on MNIST-1D, once per
+space of the ground-truth set (NAS-Bench-201 cells of the recipe, width 16, one cell per stage,
+built for 1D input; the chain recipe space) and per number of supernet epochs (``--epochs``),
+then scores the same architectures as ``benchmarks/estimator_study.py``: the first ``--archs``
+architectures of each space trained with seed 0 in the ground-truth set
+(``nm.load_ground_truth()``). The truth is their stand-alone test accuracy after the recipe's
+10 epochs; the supernet sees only the training and validation splits. Paths are sampled from
+the whole recipe space, not only from the scored architectures.
+
+Reports, per space and supernet: Kendall's tau with a 95% bootstrap interval, Spearman's rho and
+top-10% precision (``nm.agreement``), the supernet's training CPU seconds, and the cost per
+architecture **amortised** over the scored architectures (its share of the supernet plus its
+own recalibration and evaluation), so the rows sit in the estimator study's chart beside the
+zero-cost proxies and proxy tasks (``study_row(...).to_dict()``, family "weight sharing").
+Costs are CPU seconds of this process (``time.process_time``) on one thread.
+
+Run (about 17 minutes of one core at the defaults: supernets of 25, 100 and 300 epochs per space)::
+
+    python benchmarks/supernet_ranking.py
+    python benchmarks/supernet_ranking.py --quick --out /tmp/supernet_ranking.json   # smoke test
+
+Writes ``results/supernet_ranking.json`` (rows, per-architecture scores, settings) and prints
+the table. ``--help`` lists the options.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shlex
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import naslib_mini as nm
+from naslib_mini.estimator_study import study_row
+from naslib_mini.ground_truth import RECIPE_SPACES
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+FULL = dict(archs=100, epochs=(25, 100, 300), resamples=1000)
+QUICK = dict(archs=6, epochs=(1,), resamples=50)
+
+log = logging.getLogger("supernet_ranking")
+
+
+def rank_space(name: str, table, args: argparse.Namespace, task: nm.Task) -> tuple[list[dict], dict]:
+    """The rows of one space (one per supernet training length) and the per-architecture scores."""
+    space = nm.SPACES.create(name, **RECIPE_SPACES[name])
+    records = table[(table["space"] == name) & (table["seed"] == 0)].head(args.archs).to_dict("records")
+    archs = [space.from_str(r["arch"]) for r in records]
+    truth = [r["test_accuracy"] for r in records]
+    standalone = statistics.median(r["seconds"] for r in records)
+    rows, estimates = [], {"archs": [r["arch"] for r in records], "truth": truth,
+                           "standalone_seconds_median": standalone}
+    for epochs in args.epochs:
+        estimator = nm.SupernetEstimator(task, space, nm.TrainingConfig(epochs=epochs, threads=args.threads, seed=0))
+        estimator.fit()
+        trained = estimator.supernets_[float(epochs)]
+        scores, scoring = [], []
+        for arch in archs:
+            started = time.process_time()
+            scores.append(estimator.estimate(arch).score)
+            scoring.append(time.process_time() - started)
+        costs = [s + trained.seconds / len(archs) for s in scoring]  # amortised over the scored architectures
+        label = f"SPOS supernet, {epochs} epochs"
+        row = study_row(label, "weight sharing", name, scores, costs, truth, resamples=args.resamples, seed=0)
+        a = row.agreement
+        log.info("%-6s %-28s tau %.3f [%.3f, %.3f]  rho %.3f  top-10%% %.2f  supernet %.1f CPU s, %.3g s/arch",
+                 name, label, a.kendall, a.kendall_low, a.kendall_high, a.spearman, a.top_precision,
+                 trained.seconds, row.seconds)
+        rows.append({**row.to_dict(), "supernet_epochs": epochs, "supernet_cpu_seconds": trained.seconds,
+                     "supernet_train_loss": trained.train_loss, "scoring_seconds_median": statistics.median(scoring),
+                     "standalone_trainings_equivalent": trained.seconds / standalone})
+        estimates[label] = scores
+    return rows, estimates
+
+
+def table_lines(rows: list[dict]) -> list[str]:
+    """The rows as a markdown table."""
+    lines = ["| space | estimator | supernet CPU s | CPU s / arch (amortised) | Kendall tau [95% CI] | Spearman "
+             "| top-10% precision | n |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['space']} | {r['estimator']} | {r['supernet_cpu_seconds']:.0f} | {r['seconds']:.3g} | "
+                     f"{r['kendall']:.3f} [{r['kendall_low']:.2f}, {r['kendall_high']:.2f}] | {r['spearman']:.3f} | "
+                     f"{r['top_precision']:.2f} | {r['n']} |")
+    return lines
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ground-truth", help="the ground-truth set (default: nm.ground_truth.GROUND_TRUTH_FILE)")
+    parser.add_argument("--archs", type=int, help=f"architectures per space (default {FULL['archs']})")
+    default_epochs = " ".join(map(str, FULL["epochs"]))
+    parser.add_argument("--epochs", type=int, nargs="+",
+                        help=f"supernet training epochs, one supernet each (default {default_epochs})")
+    parser.add_argument("--resamples", type=int, help=f"bootstrap resamples (default {FULL['resamples']})")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "supernet_ranking.json", help="results JSON")
+    parser.add_argument("--quick", action="store_true", help="6 architectures, one supernet of 1 epoch")
+    args = parser.parse_args(argv)
+    for name, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, name, None) is None:
+            setattr(args, name, value)
+    if args.archs < 3:
+        parser.error(f"--archs must be at least 3 (a rank correlation needs them), got {args.archs}")
+    if args.threads < 1:
+        parser.error(f"--threads must be at least 1, got {args.threads}")
+    if min(args.epochs) < 1:
+        parser.error(f"--epochs must be at least 1, got {min(args.epochs)}")
+    if args.resamples < 0:
+        parser.error(f"--resamples must be at least 0, got {args.resamples}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Train the supernets, score the architectures, write the JSON, print the table and return the results."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    args = parse_args(argv)
+    table = nm.load_ground_truth(args.ground_truth)
+    task = nm.TASKS.create("mnist1d", seed=0)
+    rows, estimates = [], {}
+    for name in ("nb201", "chain"):
+        if not ((table["space"] == name) & (table["seed"] == 0)).any():
+            log.warning("the ground-truth set holds no %s architecture; that space is left out", name)
+            continue
+        space_rows, estimates[name] = rank_space(name, table, args, task)
+        rows += space_rows
+    results = {"command": shlex.join(["python", "benchmarks/supernet_ranking.py",
+                                      *(sys.argv[1:] if argv is None else argv)]),
+               "ground_truth": str(args.ground_truth or nm.ground_truth.GROUND_TRUTH_FILE),
+               "truth": "stand-alone test accuracy, seed 0, 10 epochs",
+               "cost": "CPU seconds of one thread per architecture: supernet training amortised over the scored "
+                       "architectures plus the architecture's own BN recalibration and evaluation",
+               "archs_per_space": args.archs, "rows": rows, "estimates": estimates}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    print("\n".join(table_lines(rows)))
+    print(f"written: {args.out}")
+    return results
+
+
+if __name__ == "__main__":
+    main()
