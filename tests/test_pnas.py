@@ -111,3 +111,15 @@ def test_first_level_larger_than_num_first_is_a_seeded_sample():
         return [t.arch for t in history]
     assert first(0) == first(0) != first(1)
     assert all(a in space.smallest_archs() for a in first(0))
+
+
+def test_each_round_records_the_ranked_children_and_every_proposal_its_parent():
+    space = nm.SPACES.create("nas-bench-macro")
+    strategy = nm.STRATEGIES.create("pnas", space=space, seed=0)
+    history = nm.run(strategy, nm.ESTIMATORS.create("nas-bench-macro"), nm.Budget(trials=24))
+    record = strategy.rounds_[0]
+    assert record["role"] == "grow" and len(record["children"]) == len(record["predicted"])
+    chosen = [record["children"][i] for i in record["chosen"]]
+    grown = [t for t in history if t.candidate.info["round"] == record["round"]]
+    assert [t.arch for t in grown] == chosen
+    assert all(t.arch in space.grow(space.from_str(t.candidate.info["parent"])) for t in grown)

@@ -110,7 +110,7 @@ def format_budget_table(scores: Mapping[str, Mapping[int, Sequence[float]]], ref
         ... # doctest: +NORMALIZE_WHITESPACE
         queries  strategy  runs     found (%)  pnas - it  W/T/L  Wilcoxon p
              10  pnas         2  91.00 ± 1.00
-             10  random       2  89.00 ± 1.00      +2.00  2/0/0       0.500
+             10  random       2  89.00 ± 1.00      +2.00  2/0/0         0.5
     """
     lines = [title] if title else []
     lines.append(f"{'queries':>7}  {'strategy':<8}  {'runs':>4}  {'found (%)':>12}  {reference + ' - it':>9}  "
@@ -123,6 +123,6 @@ def format_budget_table(scores: Mapping[str, Mapping[int, Sequence[float]]], ref
             if name != reference and reference in scores:
                 paired = paired_test(scores[reference][q], by_budget[q])
                 row += (f"  {100 * paired.mean_difference:+9.2f}  {paired.wins}/{paired.ties}/{paired.losses}"
-                        f"  {paired.p_value:10.3f}")
+                        f"  {paired.p_value:10.2g}")
             lines.append(row)
     return "\n".join(lines)

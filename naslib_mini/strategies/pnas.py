@@ -68,8 +68,9 @@ class PNAS(Strategy):
     ``beam`` evaluated architectures of the largest size evaluated so far are the
     parents, their unseen children (``space.grow``) are ranked by the surrogate's
     mean, and the ``beam`` best are proposed. Every proposal carries
-    ``info={"role", "blocks", "round", "predicted"}`` (``predicted`` is the
-    surrogate's mean rank score, absent where no surrogate ranked it).
+    ``info={"role", "blocks", "round", "predicted", "parent"}`` (``predicted`` is
+    the surrogate's mean rank score and ``parent`` the string of the architecture it
+    grew from; both absent where no surrogate ranked it).
 
     Args:
         space: A space offering ``blocks``, ``grow`` and ``smallest_archs``.
@@ -82,6 +83,12 @@ class PNAS(Strategy):
         steps: Full-batch Adam steps per fit.
         learning_rate: Adam's step size.
         encoding: The space encoding the surrogate reads; ``None`` picks ``"path"`` where offered.
+
+    Attributes:
+        rounds_: One record per surrogate-ranked round: ``round``, ``role`` (``"grow"`` or
+            ``"refine"``), ``parents``, every unseen ``children`` (architectures), their
+            ``predicted`` rank scores and the indices of the ``chosen`` ones, best first;
+            what a notebook draws to show the surrogate at work.
 
     Raises:
         ValueError: The space cannot grow, or has no architecture to start from
@@ -123,6 +130,7 @@ class PNAS(Strategy):
         self.archive = Archive(space)
         self.round_ = 0
         self._queue: list[Candidate] = []
+        self.rounds_: list[dict] = []
         self._features: dict[Hashable, np.ndarray] = {}
 
     def ask(self) -> Candidate:
@@ -160,27 +168,46 @@ class PNAS(Strategy):
         size = max(blocks)
         parents = self._best([a for a, b in zip(self.archive.archs, blocks) if b == size],
                              [s for s, b in zip(self.archive.scores, blocks) if b == size])
-        role, children = "grow", self.archive.unseen(c for p in parents for c in self.space.grow(p))
+        role, moves = "grow", self.space.grow
+        children = self._children(parents, moves)
         if not children:
             parents = self.archive.top(self.beam)
-            role, children = "refine", self.archive.unseen(n for p in parents for n in self.space.neighbours(p))
+            role, moves = "refine", self.space.neighbours
+            children = self._children(parents, moves)
         if not children:
             return False
-        predicted = self._predict(children)
+        archs = list(children)
+        predicted = self._predict(archs)
         order = np.argsort(-predicted, kind="stable")[: self.beam]
-        self._queue = [self._candidate(children[i], role, float(predicted[i])) for i in order]
+        self._queue = [self._candidate(archs[i], role, float(predicted[i]), children[archs[i]]) for i in order]
+        self.rounds_.append({"round": self.round_, "role": role, "parents": parents, "children": archs,
+                             "predicted": predicted, "chosen": [int(i) for i in order]})
         log.debug("pnas round %d (%s): %d children of %d parents, %d proposed", self.round_, role,
                   len(children), len(parents), len(self._queue))
         return True
+
+    def _children(self, parents: list[Hashable], moves) -> dict[Hashable, Hashable]:
+        """Unseen results of ``moves`` on ``parents``, each with the first parent that gives it."""
+        children: dict[Hashable, Hashable] = {}
+        keys: set[Hashable] = set()
+        for parent in parents:
+            for child in self.archive.unseen(moves(parent)):
+                if self.archive.key(child) not in keys:
+                    keys.add(self.archive.key(child))
+                    children[child] = parent
+        return children
 
     def _best(self, archs: list[Hashable], scores: list[float]) -> list[Hashable]:
         order = np.argsort(-np.asarray(scores), kind="stable")[: self.beam]
         return [archs[i] for i in order]
 
-    def _candidate(self, arch: Hashable, role: str, predicted: float | None = None) -> Candidate:
+    def _candidate(self, arch: Hashable, role: str, predicted: float | None = None,
+                   parent: Hashable | None = None) -> Candidate:
         info = {"role": role, "blocks": self.space.blocks(arch), "round": self.round_}
         if predicted is not None:
             info["predicted"] = round(predicted, 6)
+        if parent is not None:
+            info["parent"] = self.space.to_str(parent)
         return Candidate(arch, info=info)
 
     # -- the surrogate ---------------------------------------------------------------------
