@@ -123,3 +123,22 @@ def test_each_round_records_the_ranked_children_and_every_proposal_its_parent():
     grown = [t for t in history if t.candidate.info["round"] == record["round"]]
     assert [t.arch for t in grown] == chosen
     assert all(t.arch in space.grow(space.from_str(t.candidate.info["parent"])) for t in grown)
+
+
+def test_the_growth_and_round_plots_draw_what_the_search_recorded():
+    import matplotlib
+    matplotlib.use("Agg")
+    from naslib_mini import viz
+
+    space = nm.SPACES.create("nas-bench-macro")
+    estimator = nm.ESTIMATORS.create("nas-bench-macro")
+    strategy = nm.STRATEGIES.create("pnas", space=space, seed=0)
+    history = nm.run(strategy, estimator, nm.Budget(trials=24))
+    ax = viz.plot_growth(history, score=estimator.test_accuracy)
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 24 + 1  # every trial, and the best again
+    assert len(ax.lines) == 24 - 12  # one line per grown architecture to its parent
+    record = strategy.rounds_[0]
+    ax = viz.plot_round(record, [estimator.estimate(a).score for a in record["children"]])
+    assert "Kendall tau" in ax.get_title() and len(ax.collections[1].get_offsets()) == len(record["chosen"])
+    ax = viz.plot_budgets({"pnas": {10: [0.9, 0.91]}, "rea": {10: [0.89, 0.9]}})
+    assert len(ax.containers) == 2
