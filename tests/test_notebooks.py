@@ -37,6 +37,8 @@ SMOKE = {
                                         "lstm_trials": 10, "trials": 3, "epochs": 1},
     "06_multi_fidelity.ipynb": {"seed": 1, "real_strategy": "sh", "max_budget": 3, "runs": 3, "table_cost": 8000.0},
     "07_reproducing_a_nas_paper.ipynb": {"seed": 1, "runs": 3, "strategies": ["rs", "hyperband"], "points": 8},
+    "09_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
+                                                            "strategies": ["rea", "pnas"], "budgets": [20, 40]},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
