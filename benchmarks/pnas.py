@@ -23,7 +23,7 @@ Two measurements, written to ``benchmarks/results/pnas.json``:
 
 Usage:
     python benchmarks/pnas.py                # NAS-Bench-Macro, 100 runs x 25/50/100 queries (~1 min)
-    python benchmarks/pnas.py --chain        # and MNIST-1D chains, 8 runs x 20/40 queries, 2 epochs (~25 min)
+    python benchmarks/pnas.py --chain        # and MNIST-1D chains, 8 runs x 20/40 queries, 2 epochs (~30 min)
     python benchmarks/pnas.py --quick --chain  # a few runs of each, seconds
 """
 from __future__ import annotations
