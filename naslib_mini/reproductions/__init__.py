@@ -13,3 +13,6 @@ __all__ = ["PAPER_FIGURES", "Protocol", "reproduce_nb201", "run_once", "search_o
 from naslib_mini.reproductions.macro import MacroProtocol, reproduce_macro  # noqa: E402
 
 __all__ += ["MacroProtocol", "reproduce_macro"]
+from naslib_mini.reproductions.progressive import macro_at_budgets, paired_test  # noqa: E402
+
+__all__ += ["macro_at_budgets", "paired_test"]

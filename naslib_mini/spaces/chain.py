@@ -293,6 +293,34 @@ class ChainSpace(SearchSpace):
         i, j = cuts[int(rng.integers(len(cuts)))]
         return self.canonicalize(ChainArch(a[:i] + b[j:]))
 
+    # -- growth, for progressive search (PNAS) ----------------------------------------------
+    def blocks(self, arch: ChainArch) -> int:
+        """The network's size in progressive search: its number of layers."""
+        return self._check(arch).depth
+
+    def grow(self, arch: ChainArch) -> list[ChainArch]:
+        """The architectures one layer deeper that carry signal: ``arch`` with one more layer on top.
+
+        As PNAS appends a block to a cell, a chain grows at its output; every layer the
+        choices allow is tried once. A chain at ``max_depth`` has no children.
+
+        Example:
+            >>> space = ChainSpace(ops=("conv3x3", "zero"), channels=(8,), strides=(1,), connections=("series", "skip"))
+            >>> [space.to_str(a) for a in space.grow(space.from_str("conv3x3-8-s1-series"))]
+            ... # doctest: +NORMALIZE_WHITESPACE
+            ['conv3x3-8-s1-series|conv3x3-8-s1-series', 'conv3x3-8-s1-series|conv3x3-8-s1-skip',
+             'conv3x3-8-s1-series|zero-8-s1-skip']
+        """
+        layers = self._check(arch).layers
+        if len(layers) >= self.config.max_depth:
+            return []
+        children = dict.fromkeys(self.canonicalize(ChainArch(layers + (layer,))) for layer in self._grammar.layers)
+        return [child for child in children if child.depth == len(layers) + 1 and child != self.dead_arch]
+
+    def smallest_archs(self) -> list[ChainArch]:
+        """Where progressive search starts: every architecture of ``min_depth`` layers that carries signal."""
+        return list(map(ChainArch, self._grammar.enumerate(self.config.min_depth)))
+
     # -- networks --------------------------------------------------------------------------
     def build_body(self, arch: ChainArch, in_channels: int, input_size: Sequence[int], *,
                    width_multiplier: float = 1.0) -> ChainBody:

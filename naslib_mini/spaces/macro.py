@@ -172,6 +172,35 @@ class MacroSpace(SearchSpace):
         old = digits[layer]
         return ARCHS[arch.code + ((old + shift + 1) % N_CHOICES - old) * PLACE[layer]]
 
+    # -- growth, for progressive search (PNAS) ----------------------------------------
+    def blocks(self, arch: MacroArch) -> int:
+        """The network's size in progressive search: its MobileNet blocks (layers that are not identities).
+
+        Growing depth this way reaches every key: a block may go into any identity layer,
+        not only the next one from the input, so the growth matches the space the
+        benchmark trained (``canonical`` merges the placements that build one network).
+
+        Example:
+            >>> MacroSpace().blocks(MacroSpace().from_str("01201120"))
+            5
+        """
+        return N_LAYERS - self._arch(arch).digits.count(0)
+
+    def grow(self, arch: MacroArch) -> list[MacroArch]:
+        """The keys one block larger: one identity layer made ``mb3_k3`` or ``mb6_k5``, layer by layer.
+
+        Example:
+            >>> [str(a) for a in MacroSpace().grow(MacroSpace().from_str("22222201"))]
+            ['22222211', '22222221']
+        """
+        code, digits = arch.code, self._arch(arch).digits
+        return [ARCHS[code + choice * PLACE[i]] for i in range(N_LAYERS) if digits[i] == 0
+                for choice in range(1, N_CHOICES)]
+
+    def smallest_archs(self) -> list[MacroArch]:
+        """Where progressive search starts: the 16 keys with one block (12 distinct networks)."""
+        return self.grow(ARCHS[0])
+
     # -- the benchmark's identities ------------------------------------------------
     def index(self, arch: MacroArch) -> int:
         """The row of ``arch`` in the table sorted by key (its base-3 code)."""

@@ -183,6 +183,28 @@ class NB201Space(SearchSpace):
         """Whether the benchmark treats the two cells as the same network."""
         return canonical_key(code_of(first)) == canonical_key(code_of(second))
 
+    # -- growth, for progressive search (PNAS) ----------------------------------------
+    def blocks(self, arch: NB201Arch) -> int:
+        """The cell's size in progressive search: how many edges carry an operation other than ``none``.
+
+        Example:
+            >>> space = NB201Space()
+            >>> space.blocks(space.from_str("|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"))
+            2
+        """
+        return sum(digit != 0 for digit in DIGITS[code_of(arch)])
+
+    def grow(self, arch: NB201Arch) -> list[NB201Arch]:
+        """The cells one block larger: one ``none`` edge given each of the 4 other operations, edge by edge."""
+        code = code_of(arch)
+        digits = DIGITS[code]
+        return [ARCHS[code + choice * PLACE[e]] for e in range(N_EDGES) if digits[e] == 0
+                for choice in range(1, N_OPS)]
+
+    def smallest_archs(self) -> list[NB201Arch]:
+        """Where progressive search starts: the 24 cells with a single operation (PNAS's 1-block cells)."""
+        return self.grow(ARCHS[0])
+
     # -- encodings -----------------------------------------------------------------------
     @property
     def encodings(self) -> tuple[str, ...]:

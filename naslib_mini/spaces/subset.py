@@ -74,6 +74,20 @@ class SubsetSpace(SearchSpace):
         self._members = members
         self._archs = tuple(members.values())
         self._codes = np.array([base.to_decisions(arch) for arch in self._archs])
+        if callable(getattr(base, "grow", None)):  # growth (progressive search), where the base offers it
+            self.blocks, self.grow, self.smallest_archs = base.blocks, self._grow, self._smallest_archs
+
+    def _grow(self, arch: Hashable) -> list[Hashable]:
+        """The base's children of ``arch`` that are members (a sparse sample may hold none)."""
+        return self._only_members(self.base.grow(arch))
+
+    def _smallest_archs(self) -> list[Hashable]:
+        """The base's smallest architectures that are members (a sparse sample may hold none)."""
+        return self._only_members(self.base.smallest_archs())
+
+    def _only_members(self, archs: Iterable[Hashable]) -> list[Hashable]:
+        found = {self._key(a): self._members[self._key(a)] for a in archs if self._key(a) in self._members}
+        return list(found.values())
 
     def _key(self, arch: Hashable) -> Hashable:
         return arch if self._identity is None else self._identity(arch)

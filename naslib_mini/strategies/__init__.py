@@ -11,7 +11,8 @@ from naslib_mini.strategies.evolution import Evolution
 from naslib_mini.strategies.bayesopt import BayesianOptimization, LocalBayesianOptimization
 from naslib_mini.strategies.bananas import Bananas
 from naslib_mini.strategies.proxy_warmup import ProxyWarmup
+from naslib_mini.strategies.pnas import PNAS
 
 __all__ = ["STRATEGIES", "BOHB", "Bananas", "BayesianOptimization", "Evolution", "GridSearch", "Hyperband",
-           "LocalBayesianOptimization", "LocalSearch", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
+           "LocalBayesianOptimization", "LocalSearch", "PNAS", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
            "ReinforceLSTM", "SearchExhausted", "Strategy", "SuccessiveHalving"]

@@ -21,3 +21,6 @@ __all__ += ["plot_learning", "plot_policy_heatmap"]
 __all__ += ["plot_snapshot"]
 __all__ += ["plot_reproduction"]
 __all__ += ["plot_estimate_scatter", "plot_rank_against_cost"]
+from naslib_mini.viz.progressive import plot_budgets, plot_growth, plot_round  # noqa: E402
+
+__all__ += ["plot_budgets", "plot_growth", "plot_round"]
