@@ -33,7 +33,10 @@ run, full training on a timing sample of ``--timing-sample`` architectures per s
 with the recipe by the ``training`` estimator; a curve after ``k`` epochs costs ``k`` tenths of
 that (plus the CPU time of the fit). Writes ``results/estimator_study.json`` (the rows, the
 per-architecture estimates the notebook plots, the settings) and ``assets/estimator_study.png``
-(rank correlation against cost), and prints the table. Every measured estimate is appended, as
+(rank correlation against cost), and prints the table. The weight-sharing rows of
+``benchmarks/supernet_ranking.py`` (SPOS supernets scored on the same architectures) join the
+table and the figure when its results file exists (``--weight-sharing``; rows of other
+architectures are refused with a warning). Every measured estimate is appended, as
 it is made, to ``--cache`` (JSON lines: space, estimator, architecture, estimate, CPU seconds),
 so an interrupted study resumes where it stopped and a rerun with more spaces or architectures
 measures only what is new; delete the file to measure everything again.
@@ -229,6 +232,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--plot", type=Path, default=ASSETS / "estimator_study.png", help="figure (PNG)")
     parser.add_argument("--cache", type=Path, help="measured estimates, resumed and appended "
                                                    "(default: --out with _cache.jsonl instead of .json)")
+    parser.add_argument("--weight-sharing", type=Path, default=RESULTS / "supernet_ranking.json",
+                        help="results of benchmarks/supernet_ranking.py to add to the table and figure when the "
+                             "file exists (default: results/supernet_ranking.json)")
     parser.add_argument("--quick", action="store_true", help="8 architectures, 3 proxies, one 1-epoch proxy task")
     args = parser.parse_args(argv)
     for name, value in (QUICK if args.quick else FULL).items():
@@ -246,6 +252,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def weight_sharing_rows(path: Path, estimates: dict) -> list[dict]:
+    """The rows of ``supernet_ranking.py``'s results at ``path`` whose space scored the study's architectures.
+
+    Adds their per-architecture scores to ``estimates``; a space whose architectures differ
+    from the study's is left out with a warning (its tau would not be comparable).
+    """
+    if not path.exists():
+        return []
+    ranking = json.loads(path.read_text())
+    rows = []
+    for name, mine in estimates.items():
+        theirs = ranking.get("estimates", {}).get(name)
+        if theirs is None or theirs.get("archs") != mine["archs"]:
+            log.warning("%s: %s did not score the study's %s architectures; its rows are left out", path, name,
+                        len(mine["archs"]))
+            continue
+        for row in ranking["rows"]:
+            if row["space"] == name:
+                rows.append({key: row[key] for key in ("estimator", "family", "space", "seconds", "failed", "n",
+                                                        "kendall", "kendall_low", "kendall_high", "spearman",
+                                                        "top_precision", "top")})
+                mine[row["estimator"]] = theirs[row["estimator"]]
+    return rows
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the study, write the JSON and the figure, print the table and return the results."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -260,11 +291,14 @@ def main(argv: list[str] | None = None) -> dict:
         space_rows, estimates[name] = study_space(name, table, args, task, MeasurementCache(args.cache))
         rows += [row.to_dict() for row in space_rows]
         curves += curve_section(table, name, args.seen)
+    shared = weight_sharing_rows(args.weight_sharing, estimates)
+    rows += shared
     results = {"command": shlex.join(["python", "benchmarks/estimator_study.py",
                                       *(sys.argv[1:] if argv is None else argv)]),
                "ground_truth": str(args.ground_truth or nm.ground_truth.GROUND_TRUTH_FILE),
                "truth": "stand-alone test accuracy, seed 0, 10 epochs", "cost": "CPU seconds of one thread",
-               "archs_per_space": args.archs, "rows": rows, "learning_curves": curves, "estimates": estimates}
+               "archs_per_space": args.archs,
+               "weight_sharing": str(args.weight_sharing) if shared else None, "rows": rows, "learning_curves": curves, "estimates": estimates}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     figure = plot_rank_against_cost(rows)

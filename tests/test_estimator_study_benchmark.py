@@ -123,3 +123,22 @@ def test_early_termination_bad_arguments_name_the_value(capsys, argv, message):
     with pytest.raises(SystemExit):
         benchmark_scripts.load("early_termination").parse_args(argv)
     assert message in capsys.readouterr().err
+
+
+def test_weight_sharing_rows_join_only_for_the_same_architectures(tmp_path):
+    bench = benchmark_scripts.load("estimator_study")
+    row = {"estimator": "SPOS supernet, 2 epochs", "family": "weight sharing", "space": "chain", "seconds": 0.5,
+           "failed": 0, "n": 3, "kendall": 0.3, "kendall_low": 0.1, "kendall_high": 0.5, "spearman": 0.4,
+           "top_precision": 0.0, "top": 0.1, "supernet_epochs": 2}
+    ranking = {"rows": [row, {**row, "space": "nb201"}],
+               "estimates": {"chain": {"archs": ["a", "b", "c"], "SPOS supernet, 2 epochs": [0.1, 0.2, 0.3]},
+                             "nb201": {"archs": ["x", "y", "z"], "SPOS supernet, 2 epochs": [0.3, 0.2, 0.1]}}}
+    path = tmp_path / "ranking.json"
+    path.write_text(json.dumps(ranking))
+    estimates = {"chain": {"archs": ["a", "b", "c"]}, "nb201": {"archs": ["x", "y", "w"]}}
+    rows = bench.weight_sharing_rows(path, estimates)
+    assert [(r["space"], r["estimator"]) for r in rows] == [("chain", "SPOS supernet, 2 epochs")]
+    assert "supernet_epochs" not in rows[0] and rows[0]["family"] == "weight sharing"
+    assert estimates["chain"]["SPOS supernet, 2 epochs"] == [0.1, 0.2, 0.3]
+    assert "SPOS supernet, 2 epochs" not in estimates["nb201"]  # other architectures: left out
+    assert bench.weight_sharing_rows(tmp_path / "missing.json", estimates) == []

@@ -34,7 +34,7 @@ from naslib_mini.estimators import ESTIMATORS
 from naslib_mini.estimators.macro import COST_PER_QUERY
 from naslib_mini.history import History
 from naslib_mini.loop import Budget, run
-from naslib_mini.reproductions.nb201 import _init_worker, strategy_seeds, summarise
+from naslib_mini.reproductions.nb201 import _init_worker, requested_strategies, strategy_seeds, summarise
 from naslib_mini.reproductions.tables import Column, percent, strategy_table
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces import SPACES
@@ -156,15 +156,7 @@ def reproduce_macro(strategies: Sequence[str] = ("all",), runs: int = DEFAULT_RU
     protocol = MacroProtocol(queries, noisy)
     data_dir = None if data_dir is None else str(data_dir)
     macro_path(data_dir)  # a missing table is one clear error, not thousands of failed trials
-    names = list(strategies)
-    if names == ["all"]:
-        names = searchable(STRATEGIES.names(), protocol, data_dir)
-    else:
-        for name in names:
-            try:
-                STRATEGIES.canonical(name)
-            except KeyError as exc:
-                raise KeyError(f"{exc.args[0]}, or all") from None
+    names = requested_strategies(strategies, lambda: searchable(STRATEGIES.names(), protocol, data_dir))
     names = [RANDOM] + [n for n in names if STRATEGIES.canonical(n) != RANDOM]
     processes = processes or os.cpu_count() or 1
     jobs = []

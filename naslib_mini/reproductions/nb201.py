@@ -228,6 +228,23 @@ def _init_worker(threads: int) -> None:
     gc.freeze()
 
 
+def requested_strategies(strategies: Iterable[str], all_searchable) -> list[str]:
+    """The strategy names a reproduction runs: ``strategies`` checked, or ``all_searchable()`` for ``["all"]``.
+
+    Raises:
+        KeyError: A name is not registered; the message lists the valid ones and ``all``.
+    """
+    names = list(strategies)
+    if names == ["all"]:
+        return list(all_searchable())
+    for name in names:
+        try:
+            STRATEGIES.canonical(name)
+        except KeyError as exc:
+            raise KeyError(f"{exc.args[0]}, or all") from None
+    return names
+
+
 def searchable(names: Iterable[str], protocol: Protocol = Protocol(), data_dir: str | None = None) -> list[str]:
     """The registered strategies that can search this protocol; others are logged and skipped."""
     kept = []
@@ -274,15 +291,7 @@ def reproduce_nb201(dataset: str = "cifar10", strategies: Sequence[str] = DEFAUL
         raise ValueError(f"runs must be an integer >= 1, got {runs!r}")
     protocol = Protocol(dataset, search_dataset or dataset, float(cost_budget), 12, multi_fidelity_epochs)
     data_dir = None if data_dir is None else str(data_dir)
-    names = list(strategies)
-    if names == ["all"]:
-        names = searchable(STRATEGIES.names(), protocol, data_dir)
-    else:
-        for name in names:
-            try:
-                STRATEGIES.canonical(name)
-            except KeyError as exc:
-                raise KeyError(f"{exc.args[0]}, or all") from None
+    names = requested_strategies(strategies, lambda: searchable(STRATEGIES.names(), protocol, data_dir))
     processes = processes or os.cpu_count() or 1
     jobs = []
     for name in names:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from typing import Hashable, Iterator, Protocol
+from typing import Hashable, Iterator, Protocol, Sequence
 
 import numpy as np
 from scipy.special import ndtri
@@ -110,6 +110,17 @@ def surrogate_encoding(space, encoding: str | None = None) -> str:
     return encoding
 
 
+def encoded_rows(space, encoding: str, cache: dict, archs: Sequence[Hashable]) -> np.ndarray:
+    """The encodings of ``archs`` in ``space`` as the rows of a matrix, memoised per architecture in ``cache``."""
+    rows = []
+    for arch in archs:
+        row = cache.get(arch)
+        if row is None:
+            row = cache[arch] = np.asarray(space.encode(arch, encoding), dtype=float)
+        rows.append(row)
+    return np.stack(rows)
+
+
 class Surrogate(Protocol):
     """What model-based search needs from a model: fit on encodings, predict mean and std."""
 
@@ -182,13 +193,7 @@ class SurrogateSearch(Strategy):
 
     def features(self, archs: list[Hashable]) -> np.ndarray:
         """The encodings of ``archs`` as the rows of a matrix (cached per architecture)."""
-        rows = []
-        for arch in archs:
-            row = self._features.get(arch)
-            if row is None:
-                row = self._features[arch] = np.asarray(self.space.encode(arch, self.encoding), dtype=float)
-            rows.append(row)
-        return np.stack(rows)
+        return encoded_rows(self.space, self.encoding, self._features, archs)
 
     def evaluated_features(self) -> np.ndarray:
         """The encodings of every evaluated architecture (``archive.archs``), one row each;

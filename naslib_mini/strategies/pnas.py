@@ -36,7 +36,7 @@ import numpy as np
 from naslib_mini.strategies.archive import Archive
 from naslib_mini.strategies.bananas import MLPEnsemble
 from naslib_mini.strategies.base import STRATEGIES, SearchExhausted, Strategy, require_int
-from naslib_mini.strategies.model_based import single_threaded, surrogate_encoding, transform_targets
+from naslib_mini.strategies.model_based import encoded_rows, single_threaded, surrogate_encoding, transform_targets
 from naslib_mini.types import Candidate, Trial
 
 __all__ = ["PNAS", "GROWTH_METHODS", "supports_growth"]
@@ -226,10 +226,4 @@ class PNAS(Strategy):
 
     def features(self, archs: list[Hashable]) -> np.ndarray:
         """The encodings of ``archs`` as the rows of a matrix (cached per architecture)."""
-        rows = []
-        for arch in archs:
-            row = self._features.get(arch)
-            if row is None:
-                row = self._features[arch] = np.asarray(self.space.encode(arch, self.encoding), dtype=float)
-            rows.append(row)
-        return np.stack(rows)
+        return encoded_rows(self.space, self.encoding, self._features, archs)
