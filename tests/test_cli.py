@@ -80,6 +80,21 @@ def test_search_writes_every_output_and_resumes(tmp_path):
     assert records[:3] == [json.loads(line) for line in lines]
 
 
+def test_search_with_a_weight_sharing_supernet_charges_it_once_and_trains_the_winner(tmp_path):
+    out = tmp_path / "spos"
+    result = cli("search", "--estimator", "supernet", "--strategy", "rea", "--out", str(out), *SMALL)
+    assert result.returncode == 0, result.stderr
+    assert "estimator supernet" in result.stdout and "test accuracy (retrained" in result.stdout
+    records = [json.loads(line) for line in (out / "journal.jsonl").read_text().splitlines()]
+    assert len(records) == 3
+    costs = [r["cost"] for r in records]
+    seconds = [r["metrics"]["supernet_seconds"] for r in records]
+    assert len(set(seconds)) == 1 and costs[0] > seconds[0] > max(costs[1:])  # the supernet is charged to trial 0
+    assert json.loads((out / "config.json").read_text())["estimator"] == "supernet"
+    mismatch = cli("search", "--out", str(out), "--resume", "--strategy", "rea", *SMALL)
+    assert mismatch.returncode == 2 and "--estimator training does not match" in mismatch.stderr
+
+
 # -- bad paths and nothing to resume: one line on stderr, never a traceback (in-process) ----------
 
 REPRODUCE_SMALL = ["reproduce", "nb201", "--strategies", "rs", "--runs", "1", "--processes", "1"]

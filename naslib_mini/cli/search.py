@@ -1,6 +1,7 @@
 """The main job, ``python -m naslib_mini search``: search, retrain the best, export it.
 
-Builds the task, space, strategy and training estimator from their registries,
+Builds the task, space, strategy and estimator from their registries (``--estimator``:
+training every candidate, or the shared weights of one SPOS supernet),
 runs the ask/tell loop with a journal (so ``--resume`` continues a killed run),
 retrains the best architecture on train+validation, reports its test accuracy,
 parameters, FLOPs and CPU latency, and writes the journal, weights, architecture
@@ -32,7 +33,12 @@ __all__ = ["add_arguments", "main"]
 log = logging.getLogger(__name__)
 
 #: Options that must match when a run is resumed.
-RUN_OPTIONS = ("task", "space", "strategy", "epochs", "seed")
+RUN_OPTIONS = ("task", "space", "strategy", "estimator", "epochs", "seed")
+
+#: How a trial can be scored from the command line, and what a journal written before the
+#: option existed used.
+ESTIMATOR_CHOICES = ("training", "supernet")
+DEFAULT_ESTIMATOR = "training"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="search space (default: chain-small)")
     parser.add_argument("--strategy", default="random", choices=STRATEGIES.names(),
                         help="search strategy (default: random)")
+    parser.add_argument("--estimator", default=DEFAULT_ESTIMATOR, choices=ESTIMATOR_CHOICES,
+                        help="how a trial is scored: train the candidate for --epochs (training, the default) or "
+                             "look it up in one weight-sharing supernet trained once for --epochs by single-path "
+                             "uniform sampling (supernet: SPOS; its training is charged to the first trial)")
     parser.add_argument("--trials", type=positive_int, default=24, help="number of trials (default: 24)")
     parser.add_argument("--epochs", type=positive_int, default=8,
                         help="training epochs per trial and for the final training (default: 8)")
@@ -85,6 +95,7 @@ def write_config(args: argparse.Namespace) -> None:
     config_path = args.out / "config.json"
     if args.resume and config_path.exists():
         saved = json.loads(config_path.read_text())
+        saved.setdefault("estimator", DEFAULT_ESTIMATOR)  # written before --estimator existed
         for name, value in options.items():
             if saved.get(name) != value:
                 raise ValueError(f"--{name} {value} does not match the search in {args.out} "
@@ -101,7 +112,7 @@ def main(args: argparse.Namespace) -> int:
     strategy = STRATEGIES.create(args.strategy, space=space, seed=args.seed)
     config = TrainingConfig(epochs=args.epochs, seed=args.seed, threads=args.threads,
                             timeout_seconds=args.trial_timeout)
-    estimator = ESTIMATORS.create("training", task=task, space=space, config=config)
+    estimator = ESTIMATORS.create(args.estimator, task=task, space=space, config=config)
     write_config(args)
 
     with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
@@ -117,7 +128,7 @@ def main(args: argparse.Namespace) -> int:
     arch_text = space.to_str(best.arch)
     write_outputs(args.out, history, space, best, final, task.spec.input_shape)
     print(f"searched {len(history)} trials ({failed} failed) with {args.strategy} on {args.task}, "
-          f"space {args.space}")
+          f"space {args.space}, estimator {args.estimator} ({history.total_cost:.1f} s charged)")
     print(f"best architecture: {arch_text}")
     print(f"validation accuracy (search): {best.score:.4f}")
     print(f"test accuracy (retrained on train+validation): {final.test_accuracy:.4f}")
