@@ -95,7 +95,7 @@ class ENASConfig:
     weight_steps: int = 50
     controller_steps: int = 50
     weight_lr: float = 0.05
-    controller_lr: float = 0.01
+    controller_lr: float = 0.002
     entropy_weight: float = 1e-4
     baseline_decay: float = 0.99
     derive_samples: int = 10
