@@ -94,7 +94,8 @@ def run_seed(seed: int, args: argparse.Namespace, task: nm.Task, space: nm.Searc
            "search_cpu_seconds": seconds, "standalone_trainings": seconds / standalone_seconds,
            "cifar10_test_200": cifar10,
            "epochs": [{"epoch": int(t.measurement.metrics["epoch"]), "derived": space.to_str(t.arch),
-                       "shared_val_accuracy": t.score, "controller_entropy": t.measurement.metrics["controller_entropy"],
+                       "shared_val_accuracy": t.score,
+                       "controller_entropy": t.measurement.metrics["controller_entropy"],
                        "mean_reward": t.measurement.metrics["mean_reward"], "cost": t.cost} for t in history]}
     log.info("seed %d: %s  test %.4f (%s, percentile %.1f)  CIFAR-10 %.2f  %.1f CPU s", seed, name, test_accuracy,
              source, row["percentile"], cifar10, seconds)
@@ -115,7 +116,8 @@ def table_lines(rows: list[dict], means: dict) -> list[str]:
     lines = ["| seed | derived cell | MNIST-1D test acc | percentile in set | search CPU s | stand-alone trainings "
              "| CIFAR-10 (NB201, 200 ep) |", "|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['seed']} | `{r['derived']}` | {r['test_accuracy']:.4f} | {r['percentile']:.1f} | "
+        cell = r["derived"].replace("|", "\\|")  # a cell string's bars would end the table's columns
+        lines.append(f"| {r['seed']} | `{cell}` | {r['test_accuracy']:.4f} | {r['percentile']:.1f} | "
                      f"{r['search_cpu_seconds']:.0f} | {r['standalone_trainings']:.1f} | {r['cifar10_test_200']:.2f} |")
     m = means
     lines.append(f"| mean | | {m['test_accuracy']['mean']:.4f} | {m['percentile']['mean']:.1f} | "
@@ -130,7 +132,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ground-truth", help="the ground-truth set (default: nm.ground_truth.GROUND_TRUTH_FILE)")
-    parser.add_argument("--seeds", type=int, nargs="+", help=f"search seeds (default {' '.join(map(str, FULL['seeds']))})")
+    parser.add_argument("--seeds", type=int, nargs="+",
+                        help=f"search seeds (default {' '.join(map(str, FULL['seeds']))})")
     parser.add_argument("--epochs", type=int, help=f"ENAS epochs (default {FULL['config'].epochs})")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     parser.add_argument("--out", type=Path, default=RESULTS / "enas.json", help="results JSON")

@@ -31,11 +31,11 @@ def test_the_controller_learns_to_prefer_the_operation_that_earns_the_reward(dig
         return 1.0 if space.to_decisions(arch)[0] == good else 0.0
 
     monkeypatch.setattr(enas, "shared_accuracy", toy_reward)
-    config = ENASConfig(epochs=4, weight_steps=1, controller_steps=40, derive_samples=5, controller_lr=0.02,
+    config = ENASConfig(epochs=6, weight_steps=1, controller_steps=20, derive_samples=5, controller_lr=0.02,
                         hidden_size=16)
     history = search(digits, space, config, seed=0)
     rewards = [t.measurement.metrics["mean_reward"] for t in history]
-    assert rewards[0] < 0.6 and rewards[-1] > 0.9, rewards
+    assert rewards[0] < 0.5 and rewards[-1] > 0.9, rewards  # from about 1 in 5 (uniform) to nearly always
     assert space.to_decisions(history.trials[-1].arch)[0] == good
     entropies = [t.measurement.metrics["controller_entropy"] for t in history]
     assert entropies[-1] < entropies[0]

@@ -115,7 +115,8 @@ class ENASConfig:
                 raise ValueError(f"ENASConfig.{name} must be an integer >= 1, got {value!r}")
         for name in ("weight_lr", "controller_lr"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (value > 0 and math.isfinite(value)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not (value > 0 and math.isfinite(value)):
                 raise ValueError(f"ENASConfig.{name} must be a positive finite number, got {value!r}")
         if isinstance(self.entropy_weight, bool) or not isinstance(self.entropy_weight, (int, float)) \
                 or not (self.entropy_weight >= 0 and math.isfinite(self.entropy_weight)):
