@@ -16,8 +16,8 @@ seed's derived cell (the last epoch's trial) it reports:
 - its CIFAR-10 test accuracy after 200 epochs in the NAS-Bench-201 table (``c10_test_200``),
   beside the paper's ENAS row (54.30) and the table's best (94.37).
 
-Run (about 3-4 CPU minutes at the defaults: 3 seeds of ~40 CPU s, plus a stand-alone
-training of ~10 s for each derived cell outside the set)::
+Run (about 3 CPU minutes at the defaults, 4.5 wall minutes on a busy 2-core machine: 3 seeds of
+27-46 CPU s, plus a stand-alone training of ~10 s for each derived cell outside the set)::
 
     python benchmarks/enas.py
     python benchmarks/enas.py --quick --out /tmp/enas.json   # smoke test: 1 seed, tiny search, 1-epoch training
