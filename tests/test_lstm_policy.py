@@ -167,3 +167,16 @@ def test_bad_indices_are_named(indices):
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         LSTMPolicy(**{"sizes": SIZES, **kwargs})
+
+
+def test_step_probabilities_are_the_distributions_a_path_was_sampled_from():
+    policy = LSTMPolicy([3, 2, 4], learning_rate=0.05, seed=1)
+    indices = policy.sample(np.random.default_rng(0))
+    steps = policy.step_probabilities(indices)
+    assert [len(p) for p in steps] == [3, 2, 4] and all(abs(p.sum() - 1) < 1e-9 for p in steps)
+    assert np.prod([p[a] for p, a in zip(steps, indices)]) == pytest.approx(np.exp(policy.log_prob(indices)), rel=1e-5)
+    greedy = policy.mode()
+    for p, q in zip(policy.step_probabilities(greedy), policy.probabilities()):
+        np.testing.assert_allclose(p, q, rtol=1e-6)
+    with pytest.raises(ValueError, match="one integer choice per decision"):
+        policy.step_probabilities((0, 5, 0))

@@ -255,6 +255,18 @@ class LSTMPolicy:
         """Per-decision probabilities along the greedy (most probable) path."""
         return self._run()[1]
 
+    def step_probabilities(self, indices: Sequence[int]) -> list[np.ndarray]:
+        """Each decision's probabilities given the choices of ``indices`` before it (teacher forcing).
+
+        The distributions the controller sampled ``indices`` from: ENAS (Pham et al. 2018)
+        adds their entropies to the reward as an exploration bonus.
+        """
+        idx = self._check_indices(indices)
+        top = self._run(forced=idx)[2][0][1:, -1, :-1]
+        logits = (top @ self.head_weight_.T + self.head_bias_ + self._mask).astype(float)
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return [e[t, cols] / e[t, cols].sum() for t, cols in enumerate(self._heads)]
+
     def mode(self) -> tuple[int, ...]:
         """The greedy path: the most probable choice at each step."""
         return tuple(self._run()[0])

@@ -2,7 +2,8 @@
 
 ``build_supernet(space, spec)`` picks the supernet of a space: ``CellSupernet`` for the
 NAS-Bench-201 cell space, ``ChainSupernet`` for the chain space (and for a
-``SubsetSpace`` of either).
+``SubsetSpace`` of either). ``naslib_mini.supernet.enas`` searches with one: ENAS's
+controller trained on shared-weight rewards (Pham et al. 2018).
 """
 from __future__ import annotations
 
