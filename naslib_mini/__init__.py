@@ -56,3 +56,7 @@ __all__ += ["Agreement", "agreement", "GroundTruthEstimator", "ground_truth_spac
 from naslib_mini.estimators.macro import MacroEstimator  # noqa: E402
 from naslib_mini.spaces.macro import MacroArch, MacroSpace  # noqa: E402
 __all__ += ["MacroArch", "MacroEstimator", "MacroSpace"]
+# multi-objective search (issue 14): objectives, constraints, scalarisations, Pareto fronts, NSGA-II
+from naslib_mini.objectives import Constraint, MnasNetReward, Objective  # noqa: E402
+from naslib_mini.pareto import crowding_distance, hypervolume, non_dominated_sort  # noqa: E402
+__all__ += ["Constraint", "crowding_distance", "hypervolume", "MnasNetReward", "non_dominated_sort", "Objective"]

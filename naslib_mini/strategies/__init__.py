@@ -11,7 +11,8 @@ from naslib_mini.strategies.evolution import Evolution
 from naslib_mini.strategies.bayesopt import BayesianOptimization, LocalBayesianOptimization
 from naslib_mini.strategies.bananas import Bananas
 from naslib_mini.strategies.proxy_warmup import ProxyWarmup
+from naslib_mini.strategies.nsga2 import NSGA2
 
 __all__ = ["STRATEGIES", "BOHB", "Bananas", "BayesianOptimization", "Evolution", "GridSearch", "Hyperband",
-           "LocalBayesianOptimization", "LocalSearch", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
+           "LocalBayesianOptimization", "LocalSearch", "NSGA2", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
            "ReinforceLSTM", "SearchExhausted", "Strategy", "SuccessiveHalving"]
