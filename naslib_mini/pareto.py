@@ -50,9 +50,28 @@ def non_dominated_sort(values: np.ndarray) -> list[np.ndarray]:
 
 
 def non_dominated(values: np.ndarray) -> np.ndarray:
-    """Row indices of the first front of ``values`` (the non-dominated rows), in increasing order."""
-    fronts = non_dominated_sort(values)
-    return fronts[0] if fronts else np.zeros(0, dtype=int)
+    """Row indices of the first front of ``values`` (the non-dominated rows), in increasing order.
+
+    Rows are visited in lexicographic order, where a row can only be dominated by rows
+    before it, and each is compared with the front kept so far: O(n f) for a front of
+    ``f`` rows, so the front of a whole benchmark table (15,625 rows) takes milliseconds
+    where ``non_dominated_sort`` would compare every pair.
+
+    Example:
+        >>> non_dominated(np.array([[1, 2], [2, 1], [2, 2], [1, 2]])).tolist()
+        [0, 1, 3]
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a (n, k) array, got shape {values.shape}")
+    kept: list[int] = []
+    front = np.zeros((0, values.shape[1]))
+    for i in np.lexsort(values.T[::-1]):
+        row = values[i]
+        if not ((front <= row).all(axis=1) & (front < row).any(axis=1)).any():
+            kept.append(int(i))
+            front = np.vstack([front, row])
+    return np.sort(np.array(kept, dtype=int))
 
 
 def crowding_distance(values: np.ndarray) -> np.ndarray:

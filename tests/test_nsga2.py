@@ -22,6 +22,13 @@ def test_non_dominated_sort_matches_pymoo_on_random_points(n, k, seed):
     ours = [sorted(front.tolist()) for front in non_dominated_sort(values)]
     theirs = [sorted(front.tolist()) for front in NonDominatedSorting().do(values)]
     assert ours == theirs
+    assert non_dominated(values).tolist() == theirs[0]
+
+
+def test_the_first_front_of_a_table_sized_set_matches_pymoo():
+    values = np.round(np.random.default_rng(5).random((15625, 2)), 3)
+    expected = NonDominatedSorting().do(values, only_non_dominated_front=True)
+    assert non_dominated(values).tolist() == sorted(expected.tolist())
 
 
 def test_duplicates_share_a_front_and_the_first_front_is_non_dominated():
