@@ -7,8 +7,9 @@ candidates with an acquisition function and propose the best. Holds the loop
 (``SurrogateSearch``), the targets a surrogate is fitted to (scores, or their
 Gaussian rank scores: Salinas et al. 2020), the choice of encoding (BANANAS'
 path encoding where a space offers it; White et al. 2021) and a guard that runs
-the tiny linear algebra of a fit single-threaded. Subclasses only say which
-surrogate to build.
+the tiny linear algebra of a fit single-threaded, and ParEGO's random
+scalarisations (Knowles 2006) for searching several objectives with one
+surrogate. Subclasses only say which surrogate to build.
 
 Knows nothing about how scores are produced, nor about any particular model.
 """
