@@ -27,8 +27,9 @@ from naslib_mini.types import ConfigurationError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["COST_NB201_FILE", "DATA_ENV", "DataNotFound", "MACRO_FILE", "MACRO_SIZE", "NB201_FILE", "NB201_SIZE", "SHIPPED_DATA",
-           "SYNFLOW_NB201_FILE", "data_dir", "load_nas_bench_macro", "load_nb201", "load_nb201_cost", "load_nb201_synflow", "macro_path",
+__all__ = ["COST_NB201_FILE", "DATA_ENV", "DataNotFound", "MACRO_FILE", "MACRO_SIZE", "NB201_FILE", "NB201_SIZE",
+           "SHIPPED_DATA", "SYNFLOW_NB201_FILE", "data_dir", "load_nas_bench_macro", "load_nb201", "load_nb201_cost",
+           "load_nb201_synflow", "macro_path",
            "nb201_path"]
 
 log = logging.getLogger(__name__)

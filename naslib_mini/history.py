@@ -1,7 +1,8 @@
 """The record of a search: trials in the order they finished, and their JSON-lines journal.
 
 ``History`` answers questions about a search (best trial, incumbent trajectory,
-Pareto front and hypervolume under several objectives, a table); ``Journal`` appends one JSON record per finished trial and reads them
+Pareto front and hypervolume under several objectives, a table); ``Journal``
+appends one JSON record per finished trial and reads them
 back for resuming. Every record carries the journal format version
 (``JOURNAL_FORMAT``); a record of another version is refused, never read as if
 its numbers meant the same. Neither knows how trials were chosen or scored.

@@ -149,7 +149,7 @@ class Constraint:
         >>> Constraint.parse("params < 5")
         Traceback (most recent call last):
         ...
-        ValueError: cannot parse constraint 'params < 5': write '<metric> <= <number>' or '<metric> >= <number>', e.g. 'latency_ms <= 2.5'
+        ValueError: cannot parse constraint 'params < 5': write '<metric> <= <number>' or ...
     """
 
     metric: str

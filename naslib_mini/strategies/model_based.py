@@ -29,8 +29,8 @@ from naslib_mini.strategies.archive import Archive
 from naslib_mini.strategies.base import SearchExhausted, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
-__all__ = ["SCALARISATIONS", "TARGETS", "Surrogate", "average_ranks", "SurrogateSearch", "single_threaded", "surrogate_encoding",
-           "transform_targets"]
+__all__ = ["SCALARISATIONS", "TARGETS", "Surrogate", "average_ranks", "SurrogateSearch", "single_threaded",
+           "surrogate_encoding", "transform_targets"]
 
 #: What a surrogate is fitted to: the scores, or the normal quantiles of their ranks.
 TARGETS = ("rank", "score")
