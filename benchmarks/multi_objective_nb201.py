@@ -37,8 +37,8 @@ mean ratio (signal, ``front`` reference) at a few budgets, for the anytime plot;
 0.98 of the true front.
 
 Usage:
-    python benchmarks/multi_objective_nb201.py                 # 100 runs per strategy (a minute or two)
-    python benchmarks/multi_objective_nb201.py --budget 48000 --out benchmarks/results/multi_objective_nb201_48000s.json
+    python benchmarks/multi_objective_nb201.py                 # 100 runs per strategy (100 s on 2 busy cores)
+    python benchmarks/multi_objective_nb201.py --budget 48000 --out benchmarks/results/multi_objective_nb201_48000s.json  # 16 min
     python benchmarks/multi_objective_nb201.py --quick --out /tmp/mo.json
 """
 from __future__ import annotations
