@@ -60,3 +60,9 @@ __all__ += ["MacroArch", "MacroEstimator", "MacroSpace"]
 from naslib_mini.estimators.supernet import SupernetEstimator  # noqa: E402
 from naslib_mini.supernet import Supernet, build_supernet  # noqa: E402
 __all__ += ["build_supernet", "Supernet", "SupernetEstimator"]
+# multi-objective search (issue 14): objectives, constraints, scalarisations, Pareto fronts, NSGA-II
+from naslib_mini.objectives import Constraint, MnasNetReward, Objective  # noqa: E402
+from naslib_mini.pareto import crowding_distance, hypervolume, non_dominated_sort  # noqa: E402
+__all__ += ["Constraint", "crowding_distance", "hypervolume", "MnasNetReward", "non_dominated_sort", "Objective"]
+from naslib_mini.data import load_nb201_cost  # noqa: E402
+__all__ += ["load_nb201_cost"]

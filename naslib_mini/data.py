@@ -27,8 +27,9 @@ from naslib_mini.types import ConfigurationError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DATA_ENV", "DataNotFound", "MACRO_FILE", "MACRO_SIZE", "NB201_FILE", "NB201_SIZE", "SHIPPED_DATA",
-           "SYNFLOW_NB201_FILE", "data_dir", "load_nas_bench_macro", "load_nb201", "load_nb201_synflow", "macro_path",
+__all__ = ["COST_NB201_FILE", "DATA_ENV", "DataNotFound", "MACRO_FILE", "MACRO_SIZE", "NB201_FILE", "NB201_SIZE",
+           "SHIPPED_DATA", "SYNFLOW_NB201_FILE", "data_dir", "load_nas_bench_macro", "load_nb201", "load_nb201_cost",
+           "load_nb201_synflow", "macro_path",
            "nb201_path"]
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,9 @@ MACRO_SIZE = 3 ** 8
 #: Synflow of every NAS-Bench-201 cell, computed by naslib_mini (``benchmarks/synflow_nb201.py``), not
 #: published by the benchmark's authors: always read from the shipped folder unless a path is given.
 SYNFLOW_NB201_FILE = Path("nasbench201") / "synflow_nb201.csv.gz"
+#: FLOPs and parameters of every NAS-Bench-201 cell's network as naslib_mini builds it
+#: (``benchmarks/cost_nb201.py``): always read from the shipped folder unless a path is given.
+COST_NB201_FILE = Path("nasbench201") / "cost_nb201.csv.gz"
 #: Errors that reading a damaged file raises: a cut or corrupt gzip, text that does not parse.
 _UNREADABLE = (OSError, EOFError, ValueError, zlib.error)
 
@@ -250,6 +254,52 @@ def _load_synflow(file: Path) -> "pd.DataFrame":
         raise _unreadable(file, "a table of synflow scores", exc) from exc
     if list(frame.columns) != ["index", "synflow", "flops"]:
         raise ConfigurationError(f"{file} must have the columns index, synflow, flops; got {list(frame.columns)}")
+    if len(frame) != NB201_SIZE or not (frame["index"].to_numpy() == range(NB201_SIZE)).all():
+        raise ConfigurationError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
+                                 f"got {len(frame)} rows")
+    return frame
+
+
+def load_nb201_cost(path: str | os.PathLike | None = None) -> "pd.DataFrame":
+    """FLOPs and parameters of every NAS-Bench-201 cell's network, as naslib_mini builds it.
+
+    Row ``i`` is official index ``i`` (columns ``index``, ``flops``, ``params``): the FLOPs
+    per image (``naslib_mini.count_flops``, a multiply-add counts two) and trainable
+    parameters of the CIFAR-shaped network (C=16, N=5, 3x32x32, 10 classes) that
+    ``naslib_mini.build_network`` makes of the cell. Computed by
+    ``python benchmarks/cost_nb201.py`` (not by the benchmark's authors; how the counts
+    compare with theirs is in ``benchmark_data/README.md``), so by default it is read from
+    the shipped folder whatever ``NASLIB_MINI_DATA`` says.
+
+    Args:
+        path: The gzip CSV to read; by default the shipped ``nasbench201/cost_nb201.csv.gz``.
+
+    Raises:
+        DataNotFound: The file is missing (the message says how to compute it).
+        ConfigurationError: The file cannot be read or does not hold every cell in order.
+
+    Example:
+        >>> cost = load_nb201_cost()
+        >>> len(cost), list(cost.columns), int(cost["params"].min()) < int(cost["params"].max())
+        (15625, ['index', 'flops', 'params'], True)
+    """
+    file = Path(path) if path is not None else SHIPPED_DATA / COST_NB201_FILE
+    if not file.is_file():
+        raise DataNotFound(f"NAS-Bench-201 cost table not found ({file} does not exist); compute it with "
+                           f"`python benchmarks/cost_nb201.py --data {file}` (about 2 CPU minutes)")
+    return _load_cost(file.resolve())
+
+
+@functools.lru_cache(maxsize=2)
+def _load_cost(file: Path) -> "pd.DataFrame":
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(file)
+    except _UNREADABLE as exc:
+        raise _unreadable(file, "a table of FLOPs and parameters", exc) from exc
+    if list(frame.columns) != ["index", "flops", "params"]:
+        raise ConfigurationError(f"{file} must have the columns index, flops, params; got {list(frame.columns)}")
     if len(frame) != NB201_SIZE or not (frame["index"].to_numpy() == range(NB201_SIZE)).all():
         raise ConfigurationError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
                                  f"got {len(frame)} rows")

@@ -1,7 +1,8 @@
 """The record of a search: trials in the order they finished, and their JSON-lines journal.
 
 ``History`` answers questions about a search (best trial, incumbent trajectory,
-a table); ``Journal`` appends one JSON record per finished trial and reads them
+Pareto front and hypervolume under several objectives, a table); ``Journal``
+appends one JSON record per finished trial and reads them
 back for resuming. Every record carries the journal format version
 (``JOURNAL_FORMAT``); a record of another version is refused, never read as if
 its numbers meant the same. Neither knows how trials were chosen or scored.
@@ -14,8 +15,9 @@ import logging
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+from naslib_mini.objectives import CONSTRAINT_METRIC, Objective, objective_matrix, parse_objectives
 from naslib_mini.types import Candidate, Measurement, Trial, TrialState
 
 if TYPE_CHECKING:
@@ -38,11 +40,13 @@ PROXY_METRIC = "proxy"
 
 
 def is_incumbent_candidate(trial: Trial) -> bool:
-    """Whether ``trial`` may be the incumbent: complete, and not a proxy measurement.
+    """Whether ``trial`` may be the incumbent: complete, not a proxy measurement, no constraint violated.
 
     A proxy fidelity's score (synflow, say) is on another scale than the search signal,
     so ``History.best`` and ``History.trajectory`` skip trials whose metrics carry
-    ``PROXY_METRIC``; their cost still counts.
+    ``PROXY_METRIC``; their cost still counts. A trial whose metrics carry a positive
+    ``objectives.CONSTRAINT_METRIC`` (``run(..., constraints=...)`` found it violating) is
+    skipped too, so a history never reports a violating trial as its best.
 
     Example:
         >>> from naslib_mini.types import Candidate, Measurement, Trial, TrialState
@@ -50,7 +54,8 @@ def is_incumbent_candidate(trial: Trial) -> bool:
         >>> is_incumbent_candidate(proxy)
         False
     """
-    return trial.ok and not trial.measurement.metrics.get(PROXY_METRIC)
+    metrics = trial.measurement.metrics if trial.ok else {}
+    return trial.ok and not metrics.get(PROXY_METRIC) and not metrics.get(CONSTRAINT_METRIC, 0.0) > 0
 
 
 class JournalError(ValueError):
@@ -115,8 +120,8 @@ class History:
     def best(self, max_cost: float | None = None) -> Trial | None:
         """The complete trial with the highest score (the earliest on ties), or ``None``.
 
-        Proxy measurements never count (``is_incumbent_candidate``): their score is not the
-        search signal.
+        Proxy measurements and trials that violate a constraint of the search never count
+        (``is_incumbent_candidate``): the first have no comparable score, the second are not allowed.
 
         Args:
             max_cost: If given, only trials that finished within this accumulated cost
@@ -147,6 +152,69 @@ class History:
                 "best_score": incumbent if incumbent > -math.inf else math.nan,
             })
         return rows
+
+    def front(self, objectives: "Sequence[Objective | str]", max_cost: float | None = None,
+              feasible_only: bool = True) -> list[Trial]:
+        """The non-dominated trials under ``objectives``, in the order they finished.
+
+        Only complete trials that may be incumbents count (``is_incumbent_candidate``:
+        no proxy measurement, no violated constraint unless ``feasible_only`` is False).
+        Of trials with identical objective values all are kept.
+
+        Args:
+            objectives: ``Objective`` values or metric names (``"val_accuracy"``, ``"flops"``, ...).
+            max_cost: If given, only trials that finished within this accumulated cost count.
+            feasible_only: Leave out trials that violate a constraint of the search.
+
+        Example:
+            >>> from naslib_mini.types import Candidate, Measurement, Trial, TrialState
+            >>> h = History(space=None)
+            >>> for i, (acc, params) in enumerate([(0.9, 300), (0.8, 100), (0.7, 200)]):
+            ...     m = Measurement(acc, 1.0, {"val_accuracy": acc, "params": params})
+            ...     h.append(Trial(i, Candidate(f"a{i}"), TrialState.COMPLETE, m, cost=1.0))
+            >>> [t.arch for t in h.front(["val_accuracy", "params"])]
+            ['a0', 'a1']
+        """
+        from naslib_mini.pareto import non_dominated
+
+        objectives = parse_objectives(objectives)
+        pool = self.trials if max_cost is None else self.within(max_cost)
+        pool = [t for t in pool if (is_incumbent_candidate(t) if feasible_only
+                                    else t.ok and not t.measurement.metrics.get(PROXY_METRIC))]
+        if not pool:
+            return []
+        return [pool[i] for i in non_dominated(objective_matrix(pool, objectives))]
+
+    def hypervolume(self, objectives: "Sequence[Objective | str]", reference: "Sequence[float]",
+                    max_cost: float | None = None) -> float:
+        """Hypervolume of ``front(objectives)`` bounded by ``reference`` (pymoo's ``HV``).
+
+        ``reference`` is given in the metrics' own units and directions (an accuracy
+        below which, a FLOPs count above which, nothing counts); points not strictly
+        better than it in every objective add nothing.
+
+        Example:
+            >>> from naslib_mini.types import Candidate, Measurement, Trial, TrialState
+            >>> h = History(space=None)
+            >>> for i, (acc, params) in enumerate([(0.9, 300), (0.8, 100)]):
+            ...     m = Measurement(acc, 1.0, {"val_accuracy": acc, "params": params})
+            ...     h.append(Trial(i, Candidate(f"a{i}"), TrialState.COMPLETE, m, cost=1.0))
+            >>> round(h.hypervolume(["val_accuracy", "params"], reference=[0.0, 400]), 6)
+            250.0
+        """
+        import numpy as np
+
+        from naslib_mini.pareto import hypervolume
+
+        objectives = parse_objectives(objectives)
+        if len(reference) != len(objectives):
+            raise ValueError(f"reference needs one value per objective ({[o.name for o in objectives]}), "
+                             f"got {list(reference)}")
+        front = self.front(objectives, max_cost)
+        if not front:
+            return 0.0
+        ref = np.array([o.minimised(r) for o, r in zip(objectives, reference)])
+        return hypervolume(objective_matrix(front, objectives), ref)
 
     def to_frame(self) -> "pd.DataFrame":
         """A pandas table with one row per trial and one column per metric."""

@@ -10,6 +10,7 @@ Knows nothing about particular spaces, strategies or estimators.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import numbers
@@ -20,6 +21,7 @@ from typing import Callable, Iterable
 
 from naslib_mini.estimators.base import Estimator
 from naslib_mini.history import History, Journal
+from naslib_mini.objectives import Constraint, parse_constraints, rescore
 from naslib_mini.strategies.base import SearchExhausted, Strategy
 from naslib_mini.types import Candidate, ConfigurationError, Trial, TrialState
 
@@ -114,6 +116,9 @@ def run(
     journal: str | os.PathLike[str] | None = None,
     resume: bool = False,
     callbacks: Iterable[Callback] = (),
+    constraints: Iterable[Constraint | str] = (),
+    scalarisation: Callable[..., float] | None = None,
+    penalty: float = 1.0,
 ) -> History:
     """Search until ``budget`` is spent or the strategy is exhausted.
 
@@ -126,6 +131,15 @@ def run(
         resume: Continue the search recorded in ``journal``: its trials are kept,
             replayed into the strategy and not evaluated again.
         callbacks: Called with each finished trial and the history.
+        constraints: Limits such as ``"params <= 1e6"`` or ``"latency_ms <= 2"`` that any
+            strategy honours: a violating trial is recorded and told like any other, but
+            its score is lowered by ``penalty * (1 + violation)`` (the summed relative
+            overshoot, kept in its metrics as ``constraint_violation``), so strategies learn
+            to avoid it, and ``History.best`` never reports it (``objectives.rescore``).
+        scalarisation: Turns a measurement's metrics (and score) into the score strategies
+            see, e.g. ``MnasNetReward(target=...)``; the estimator's score is kept in the
+            metrics as ``raw_score``.
+        penalty: Score lost by a violating trial, beyond its relative violation.
 
     Returns:
         The history of the search, resumed trials first.
@@ -152,6 +166,12 @@ def run(
                               (budget, Budget, "Budget(trials=...)")):
         if not isinstance(value, kind):
             raise TypeError(f"run needs a {kind.__name__} (e.g. {hint}), got {type(value).__name__}: {value!r}")
+    constraints = parse_constraints(constraints)
+    if scalarisation is not None and not callable(scalarisation):
+        raise TypeError(f"scalarisation must be a callable (metrics, score) -> score, e.g. MnasNetReward(target=2.0), "
+                        f"got {scalarisation!r}")
+    if not (isinstance(penalty, (int, float)) and math.isfinite(penalty) and penalty >= 0):
+        raise ValueError(f"penalty must be a finite number >= 0, got {penalty!r}")
     space = strategy.space
     log_file = Journal(journal) if journal is not None else None
     history = History(space)
@@ -177,6 +197,9 @@ def run(
             log.info("strategy %r is exhausted after %d trials", strategy, len(history))
             break
         trial = evaluate(estimator, candidate, number)
+        if trial.ok and (constraints or scalarisation is not None):
+            trial = dataclasses.replace(trial, measurement=rescore(trial.measurement, constraints, scalarisation,
+                                                                   penalty))
         number += 1
         history.append(trial)
         if log_file is not None:

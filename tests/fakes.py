@@ -15,7 +15,8 @@ class LinearEstimator(Estimator):
     """Score = a fixed random linear function of the architecture's encoding.
 
     Budgets (fidelities) add a small bonus so multi-fidelity strategies see a
-    difference; ``fail_every`` makes every k-th distinct evaluation raise.
+    difference; ``params`` grows with the encoding's non-zero entries, so multi-objective
+    strategies have a second objective; ``fail_every`` makes every k-th distinct evaluation raise.
     """
 
     name = "fake-linear"
@@ -39,7 +40,7 @@ class LinearEstimator(Estimator):
             self._weights = np.random.default_rng(self.seed).normal(size=len(x))
         score = float(x @ self._weights) + (0.01 * float(budget) if budget else 0.0)
         return Measurement(score=score, cost=1.0 + (float(budget) if budget else 0.0),
-                           metrics={"val_accuracy": score})
+                           metrics={"val_accuracy": score, "params": 1000.0 + 100.0 * float(np.count_nonzero(x))})
 
 
 def ground_truth_record(space, arch, seed=0, accuracy=0.5, seconds=2.0):

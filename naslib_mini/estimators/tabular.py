@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from naslib_mini.data import load_nb201, load_nb201_synflow, nb201_path
+from naslib_mini.data import load_nb201, load_nb201_cost, load_nb201_synflow, nb201_path
 from naslib_mini.estimators.base import ESTIMATORS, Estimator, SpaceMismatch
 from naslib_mini.history import PROXY_METRIC
 from naslib_mini.spaces.nb201 import NB201Arch, NB201Space
@@ -91,6 +91,9 @@ class TabularEstimator(Estimator):
             ``PROXY_BUDGET`` is not a schedule and is always honoured.
         data_dir: The benchmark data directory; by default ``$NASLIB_MINI_DATA`` or the
             copy shipped with the package.
+        flops: Add ``flops``, the FLOPs per image of the cell's 10-class CIFAR network as
+            naslib_mini builds it (``load_nb201_cost``), to the metrics, for multi-objective
+            search; CIFAR-10 only (other datasets' classifiers differ).
 
     Raises:
         DataNotFound: The table is not in the data directory (checked at once, without
@@ -120,13 +123,17 @@ class TabularEstimator(Estimator):
     name = "nb201"
 
     def __init__(self, dataset: str = "cifar10", epochs: int = 12, honour_budget: bool = True,
-                 data_dir: str | os.PathLike | None = None) -> None:
+                 data_dir: str | os.PathLike | None = None, flops: bool = False) -> None:
         if dataset not in DATASETS:
             raise ConfigurationError(f"unknown NAS-Bench-201 dataset {dataset!r}; valid choices: {', '.join(DATASETS)}")
         self.dataset = dataset
         self.epochs = _check_epochs(epochs, "epochs")
         self.honour_budget = honour_budget
         self.data_dir = data_dir
+        if flops and dataset != "cifar10":
+            raise ConfigurationError(f"flops=True holds the FLOPs of the 10-class CIFAR network only; got dataset "
+                                     f"{dataset!r}: use dataset='cifar10' or flops=False")
+        self.flops = bool(flops)
         nb201_path(data_dir)  # one stat, no load: missing data stops a search before its first trial
         self.space = NB201Space(data_dir=data_dir)
         self._columns: dict[str, np.ndarray] | None = None
@@ -150,6 +157,8 @@ class TabularEstimator(Estimator):
             columns = {key: table[column].to_numpy(dtype=float)[rows] for key, column in names.items()}
             for key in ("test", *(f"valid{epochs}" for epochs in EPOCHS)):
                 columns[key] /= PERCENT
+            if self.flops:
+                columns["flops"] = load_nb201_cost()["flops"].to_numpy(dtype=float)[rows]
             self._columns = columns
         return self._columns
 
@@ -183,6 +192,8 @@ class TabularEstimator(Estimator):
         seconds = float(columns[f"time{epochs}"][code])
         metrics = {"val_accuracy": val, "test_accuracy": float(columns["test"][code]),
                    "params": round(float(columns["params"][code]) * 1e6), "train_time": seconds, "epochs": float(epochs)}
+        if self.flops:
+            metrics["flops"] = float(columns["flops"][code])
         return Measurement(score=val, cost=seconds, metrics=metrics)
 
     def _proxy(self, code: int) -> Measurement:

@@ -12,7 +12,8 @@ from naslib_mini.strategies.bayesopt import BayesianOptimization, LocalBayesianO
 from naslib_mini.strategies.bananas import Bananas
 from naslib_mini.strategies.proxy_warmup import ProxyWarmup
 from naslib_mini.strategies.pnas import PNAS
+from naslib_mini.strategies.nsga2 import NSGA2
 
 __all__ = ["STRATEGIES", "BOHB", "Bananas", "BayesianOptimization", "Evolution", "GridSearch", "Hyperband",
-           "LocalBayesianOptimization", "LocalSearch", "PNAS", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
+           "LocalBayesianOptimization", "LocalSearch", "NSGA2", "PNAS", "ProxyWarmup", "RandomSearch", "RegularizedEvolution", "Reinforce",
            "ReinforceLSTM", "SearchExhausted", "Strategy", "SuccessiveHalving"]

@@ -7,8 +7,9 @@ candidates with an acquisition function and propose the best. Holds the loop
 (``SurrogateSearch``), the targets a surrogate is fitted to (scores, or their
 Gaussian rank scores: Salinas et al. 2020), the choice of encoding (BANANAS'
 path encoding where a space offers it; White et al. 2021) and a guard that runs
-the tiny linear algebra of a fit single-threaded. Subclasses only say which
-surrogate to build.
+the tiny linear algebra of a fit single-threaded, and ParEGO's random
+scalarisations (Knowles 2006) for searching several objectives with one
+surrogate. Subclasses only say which surrogate to build.
 
 Knows nothing about how scores are produced, nor about any particular model.
 """
@@ -22,16 +23,19 @@ import numpy as np
 from scipy.special import ndtri
 from threadpoolctl import ThreadpoolController
 
+from naslib_mini.objectives import Objective, augmented_tchebycheff, objective_matrix, parse_objectives
 from naslib_mini.strategies.acquisition import ACQUISITIONS, AcquisitionOptimizer, acquisition_values
 from naslib_mini.strategies.archive import Archive
 from naslib_mini.strategies.base import SearchExhausted, Strategy, require_int
 from naslib_mini.types import Candidate, Trial
 
-__all__ = ["TARGETS", "Surrogate", "average_ranks", "SurrogateSearch", "single_threaded", "surrogate_encoding",
-           "transform_targets"]
+__all__ = ["SCALARISATIONS", "TARGETS", "Surrogate", "average_ranks", "SurrogateSearch", "single_threaded",
+           "surrogate_encoding", "transform_targets"]
 
 #: What a surrogate is fitted to: the scores, or the normal quantiles of their ranks.
 TARGETS = ("rank", "score")
+#: How several objectives become the surrogate's target: not at all (the score), or ParEGO.
+SCALARISATIONS = (None, "parego")
 
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
@@ -154,6 +158,14 @@ class SurrogateSearch(Strategy):
         num_random: Uniform random samples in the pool.
         neighbours: Pool whole neighbourhoods instead of random mutations.
         kappa: Exploration weight of UCB.
+        scalarisation: ``None`` fits the surrogate to the scores; ``"parego"`` fits it to
+            ParEGO's augmented Tchebycheff scalarisation of ``objectives`` (Knowles 2006)
+            under a weight vector drawn uniformly from the simplex at every fit, so each
+            fit (each ``ask`` when ``refit_every=1``, each batch otherwise) aims at another
+            part of the Pareto front. Objectives are normalised by the range seen so far.
+        objectives: Objectives (or metric names) for ``"parego"``; by default the score
+            (maximised) and ``params`` (minimised).
+        rho: ParEGO's augmentation weight (0.05 in the paper).
     """
 
     default_acquisition = "ei"
@@ -161,7 +173,8 @@ class SurrogateSearch(Strategy):
     def __init__(self, space, seed=0, num_init: int = 10, refit_every: int = 1,
                  acquisition: str | None = None, encoding: str | None = None, targets: str = "rank",
                  num_parents: int = 10, mutations_per_parent: int = 10, num_random: int = 50,
-                 neighbours: bool = False, kappa: float = 1.96) -> None:
+                 neighbours: bool = False, kappa: float = 1.96, scalarisation: str | None = None,
+                 objectives: Sequence[Objective | str] = ("score", "params"), rho: float = 0.05) -> None:
         super().__init__(space, seed)
         for label, value in (("num_init", num_init), ("refit_every", refit_every)):
             require_int(label, value, 1)
@@ -179,6 +192,16 @@ class SurrogateSearch(Strategy):
         self.targets = targets
         self.optimizer = AcquisitionOptimizer(num_parents, mutations_per_parent, num_random, neighbours)
         self.kappa = float(kappa)
+        if scalarisation not in SCALARISATIONS:
+            raise ValueError(f"unknown scalarisation {scalarisation!r}; valid choices: "
+                             f"{', '.join(map(repr, SCALARISATIONS))}")
+        if not (np.isfinite(rho) and rho >= 0):
+            raise ValueError(f"rho must be a finite number >= 0, got {rho!r}")
+        self.scalarisation = scalarisation
+        self.objectives = parse_objectives(objectives)
+        self.rho = float(rho)
+        self._objective_rows: list[np.ndarray] = []  # minimised objectives of archive.archs, for ParEGO
+        self.weights_: np.ndarray | None = None
         self.archive = Archive(space)
         self.model_: Surrogate | None = None
         self._fitted_on = 0
@@ -223,7 +246,7 @@ class SurrogateSearch(Strategy):
         """Refit on new results, then queue the ``refit_every`` best candidates of a fresh pool."""
         with single_threaded():
             if self.model_ is None or len(self.archive) > self._fitted_on:
-                targets = transform_targets(np.asarray(self.archive.scores), self.targets)
+                targets = transform_targets(self._fit_values(), self.targets)
                 self.model_ = self.new_surrogate().fit(self.evaluated_features(), targets)
                 self._fitted_on, self._best_target = len(self.archive), float(targets.max())
             pool = self.optimizer.candidates(self.archive, self.rng)
@@ -236,5 +259,15 @@ class SurrogateSearch(Strategy):
         order = np.argsort(-values, kind="stable")[: self.refit_every]
         self._batch = [pool[i] for i in order]
 
+    def _fit_values(self) -> np.ndarray:
+        """What the surrogate models, higher is better: the scores, or minus ParEGO's
+        Tchebycheff cost under a fresh random weight vector."""
+        if self.scalarisation is None:
+            return np.asarray(self.archive.scores)
+        values = np.stack(self._objective_rows)
+        self.weights_ = self.rng.dirichlet(np.ones(values.shape[1]))
+        return -augmented_tchebycheff(values, self.weights_, values.min(axis=0), values.max(axis=0), self.rho)
+
     def tell(self, trial: Trial) -> None:
-        self.archive.record(trial)
+        if self.archive.record(trial) and self.scalarisation is not None:
+            self._objective_rows.append(objective_matrix([trial], self.objectives)[0])

@@ -3,7 +3,8 @@
 ``search``: trajectories of one search and anytime curves over many; ``brackets``:
 successive-halving and Hyperband schedules and promotions; ``reinforce``: a REINFORCE
 controller's learning; ``surrogate``: a surrogate's predictions against the truth;
-``estimators``: the estimator study (rank correlation against cost, estimates against truth). Plots
+``estimators``: the estimator study (rank correlation against cost, estimates against truth);
+``pareto``: trials in two objectives with their Pareto front. Plots
 know nothing about how the histories or results they draw were produced: what they show
 is computed by library functions, which notebooks and tests call too.
 """
@@ -24,3 +25,5 @@ __all__ += ["plot_estimate_scatter", "plot_rank_against_cost"]
 from naslib_mini.viz.progressive import plot_budgets, plot_growth, plot_round  # noqa: E402
 
 __all__ += ["plot_budgets", "plot_growth", "plot_round"]
+from naslib_mini.viz.pareto import plot_front  # noqa: E402
+__all__ += ["plot_front"]
