@@ -56,3 +56,6 @@ __all__ += ["Agreement", "agreement", "GroundTruthEstimator", "ground_truth_spac
 from naslib_mini.estimators.supernet import SupernetEstimator  # noqa: E402
 from naslib_mini.supernet import Supernet, build_supernet  # noqa: E402
 __all__ += ["build_supernet", "Supernet", "SupernetEstimator"]
+# gradient-based one-shot NAS (DARTS, GDAS): nm.one_shot.search(...) -> History
+from naslib_mini import one_shot  # noqa: E402
+__all__ += ["one_shot"]

@@ -52,7 +52,7 @@ from naslib_mini.supernet import CellSupernet
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial, TrialState
 
-__all__ = ["DEFAULT_TRAINING", "result", "search"]
+__all__ = ["DEFAULT_TRAINING", "check_space", "result", "search"]
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +88,18 @@ def _learning_rates(config: TrainingConfig, total: int) -> list[float]:
     return rates
 
 
-def _resolve(task: Task | str, space: SearchSpace | str, task_seed: int) -> tuple[Task, NB201Space]:
-    if isinstance(space, str):
-        space = SPACES.create(space)
+def check_space(space: SearchSpace) -> NB201Space:
+    """``space`` if one-shot search can relax it (an ``NB201Space``); else a ``ConfigurationError`` with the fix."""
     if not isinstance(space, NB201Space):
         raise ConfigurationError(f"one-shot search relaxes the NAS-Bench-201 cell, so it needs an NB201Space "
                                  f"(SPACES.create('nb201', ...)), got {getattr(space, 'name', space)!r} "
                                  f"({type(space).__name__}); a subset of it is not supported, since the "
                                  "derived cell may lie outside it")
+    return space
+
+
+def _resolve(task: Task | str, space: SearchSpace | str, task_seed: int) -> tuple[Task, NB201Space]:
+    space = check_space(SPACES.create(space) if isinstance(space, str) else space)
     if isinstance(task, str):
         task = TASKS.create(task, seed=task_seed)
     return task, space
