@@ -104,7 +104,8 @@ def table_lines(rows: list[dict], optimum: float) -> list[str]:
     for r in rows:
         source = "" if r["in_ground_truth"] else " (trained)"
         lines.append(f"| {r['method']} | {r['seed']} | `{r['cell']}` | {r['test_accuracy']:.4f}{source} | "
-                     f"{r['percentile']:.1f} | {100 * r['cifar10_test_accuracy']:.2f} | {PAPER_CIFAR10[r['method']]:.2f} "
+                     f"{r['percentile']:.1f} | {100 * r['cifar10_test_accuracy']:.2f} | "
+                     f"{PAPER_CIFAR10[r['method']]:.2f} "
                      f"| {r['search_cpu_seconds']:.0f} | {r['eigenvalue'][0]:.3g} -> {r['eigenvalue'][-1]:.3g} | "
                      f"{r['parameter_free_share'][-1]:.2f} | {r['supernet_val_accuracy'][-1]:.3f} / "
                      f"{r['relaxed_val_accuracy'][-1]:.3f} |")

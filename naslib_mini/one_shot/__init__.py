@@ -13,6 +13,6 @@ from naslib_mini.one_shot.relaxation import (ArchParameters, derive, discretize,
                                              parameter_free_share, relax)
 from naslib_mini.one_shot.search import DEFAULT_TRAINING, check_space, result, search
 
-__all__ = ["ArchParameters", "check_space", "DartsConfig", "DEFAULT_TRAINING", "derive", "discretize", "dominant_eigenvalue",
-           "gdas_temperature", "GdasConfig", "gumbel_hard", "METHODS", "OneShotConfig", "parameter_free_share",
-           "relax", "result", "search", "unrolled_hypergradient"]
+__all__ = ["ArchParameters", "check_space", "DartsConfig", "DEFAULT_TRAINING", "derive", "discretize",
+           "dominant_eigenvalue", "gdas_temperature", "GdasConfig", "gumbel_hard", "METHODS", "OneShotConfig",
+           "parameter_free_share", "relax", "result", "search", "unrolled_hypergradient"]
