@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import naslib_mini as nm
 from naslib_mini.cli import main
+from naslib_mini.cli import one_shot_search
 
 
-def test_one_shot_search_writes_the_same_outputs_as_any_search(tmp_path, capsys):
+def test_one_shot_search_writes_the_same_outputs_as_any_search(tmp_path, capsys, monkeypatch):
+    # the command's nb201 at width 4 with one cell per stage, so the test takes seconds
+    small = SimpleNamespace(create=lambda name: nm.SPACES.create(name, width=4, cells_per_stage=1))
+    monkeypatch.setattr(one_shot_search, "SPACES", small)
     out = tmp_path / "gdas"
     status = main(["search", "--strategy", "gdas", "--space", "nb201", "--task", "digits", "--epochs", "1",
                    "--threads", "1", "--no-progress", "--out", str(out)])
