@@ -19,7 +19,7 @@ supernet itself (their gap is the discretization gap), and the cell's
 CIFAR-10 test accuracy in the NAS-Bench-201 table (200 epochs) beside the paper's rows
 (Dong & Yang 2020, Table 5: DARTS-V1 54.30, DARTS-V2 54.30, GDAS 93.61, optimum 94.37).
 
-Run (about 20 minutes of one core at the defaults)::
+Run (about 14 CPU minutes of one core at the defaults: 8 epochs; 23 minutes of wall time on a busy 2-core machine)::
 
     python benchmarks/one_shot.py
     python benchmarks/one_shot.py --quick --out /tmp/one_shot.json   # smoke test
