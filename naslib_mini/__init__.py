@@ -66,3 +66,6 @@ from naslib_mini.pareto import crowding_distance, hypervolume, non_dominated_sor
 __all__ += ["Constraint", "crowding_distance", "hypervolume", "MnasNetReward", "non_dominated_sort", "Objective"]
 from naslib_mini.data import load_nb201_cost  # noqa: E402
 __all__ += ["load_nb201_cost"]
+# gradient-based one-shot NAS (DARTS, GDAS): nm.one_shot.search(...) -> History
+from naslib_mini import one_shot  # noqa: E402
+__all__ += ["one_shot"]

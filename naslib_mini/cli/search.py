@@ -23,6 +23,7 @@ from naslib_mini.estimators.final import train_final
 from naslib_mini.estimators.training import TrainingConfig
 from naslib_mini.export import export_onnx
 from naslib_mini.loop import Budget, run
+from naslib_mini.one_shot import METHODS
 from naslib_mini.progress import ProgressBar
 from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
@@ -47,8 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="task to search on (default: digits)")
     parser.add_argument("--space", default="chain-small", choices=SPACES.names(),
                         help="search space (default: chain-small)")
-    parser.add_argument("--strategy", default="random", choices=STRATEGIES.names(),
-                        help="search strategy (default: random)")
+    parser.add_argument("--strategy", default="random", choices=STRATEGIES.names() + METHODS.names(),
+                        help="search strategy, or a one-shot method (darts, gdas; space nb201) (default: random)")
     parser.add_argument("--estimator", default=DEFAULT_ESTIMATOR, choices=ESTIMATOR_CHOICES,
                         help="how a trial is scored: train the candidate for --epochs (training, the default) or "
                              "look it up in one weight-sharing supernet trained once for --epochs by single-path "
@@ -64,6 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--resume", action="store_true", help="continue the search journaled in --out")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.add_argument("--verbose", action="store_true", help="log what the library does")
+    parser.add_argument("--order", type=int, choices=(1, 2), default=1,
+                        help="with --strategy darts: 1 (first order) or 2 (unrolled, second order) (default: 1)")
 
 
 def check_out(args: argparse.Namespace) -> Path:
@@ -106,6 +109,9 @@ def write_config(args: argparse.Namespace) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Search, retrain the best and write the outputs; returns the exit status."""
+    if args.strategy in METHODS:  # gradient-based one-shot methods: their own run, the same outputs
+        from naslib_mini.cli import one_shot_search
+        return one_shot_search.main(args)
     journal = check_out(args)
     task = TASKS.create(args.task, seed=args.seed)
     space = SPACES.create(args.space)
