@@ -39,6 +39,9 @@ RUN_OPTIONS = ("task", "space", "strategy", "estimator", "epochs", "seed")
 #: How a trial can be scored from the command line, and what a journal written before the
 #: option existed used.
 ESTIMATOR_CHOICES = ("training", "supernet")
+
+#: Methods that train their own supernet instead of asking and telling: ``cli/one_shot_search.py`` runs them.
+ONE_SHOT = METHODS.names() + ["enas"]
 DEFAULT_ESTIMATOR = "training"
 
 
@@ -48,8 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="task to search on (default: digits)")
     parser.add_argument("--space", default="chain-small", choices=SPACES.names(),
                         help="search space (default: chain-small)")
-    parser.add_argument("--strategy", default="random", choices=STRATEGIES.names() + METHODS.names(),
-                        help="search strategy, or a one-shot method (darts, gdas; space nb201) (default: random)")
+    parser.add_argument("--strategy", default="random", choices=STRATEGIES.names() + ONE_SHOT + ["spos"],
+                        help="search strategy, a one-shot method (darts, gdas: space nb201; enas), or spos "
+                             "(regularized evolution over one SPOS supernet, as Guo et al. search) (default: random)")
     parser.add_argument("--estimator", default=DEFAULT_ESTIMATOR, choices=ESTIMATOR_CHOICES,
                         help="how a trial is scored: train the candidate for --epochs (training, the default) or "
                              "look it up in one weight-sharing supernet trained once for --epochs by single-path "
@@ -109,13 +113,15 @@ def write_config(args: argparse.Namespace) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Search, retrain the best and write the outputs; returns the exit status."""
-    if args.strategy in METHODS:  # gradient-based one-shot methods: their own run, the same outputs
+    if args.strategy in ONE_SHOT:  # one-shot methods: their own run, the same outputs
         from naslib_mini.cli import one_shot_search
         return one_shot_search.main(args)
     journal = check_out(args)
     task = TASKS.create(args.task, seed=args.seed)
     space = SPACES.create(args.space)
-    strategy = STRATEGIES.create(args.strategy, space=space, seed=args.seed)
+    if args.strategy == "spos":  # SPOS: evolution over the shared weights of one supernet (Guo et al. 2020)
+        args.estimator = "supernet"
+    strategy = STRATEGIES.create("rea" if args.strategy == "spos" else args.strategy, space=space, seed=args.seed)
     config = TrainingConfig(epochs=args.epochs, seed=args.seed, threads=args.threads,
                             timeout_seconds=args.trial_timeout)
     estimator = ESTIMATORS.create(args.estimator, task=task, space=space, config=config)
