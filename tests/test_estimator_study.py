@@ -171,6 +171,7 @@ def test_explorer_follows_its_controls():
     explorer.space.value = "chain"  # the estimator list follows the space; params is not there
     assert list(explorer.estimator.options) == ["naswot", "half width"] and explorer.estimator.value == "naswot"
     assert "naswot on chain" in html.unescape(explorer.text.value)
+    assert bytes(explorer.plot.value).startswith(b"\x89PNG")  # the plots, drawn for the chosen estimator
 
 
 @pytest.mark.parametrize("bad", [0, -1.0, float("inf"), "1"])

@@ -9,6 +9,7 @@ every estimator's rank correlation against its cost with the budget shaded
 """
 from __future__ import annotations
 
+import io
 import math
 from typing import Any, Mapping
 
@@ -43,7 +44,8 @@ class EstimatorExplorer:
 
     Attributes:
         space, estimator, budget: The controls.
-        output: Output widget holding the plots.
+        plot: Image widget holding the two plots (PNG): drawn to bytes, so a headless kernel
+            never waits on an output capture.
         text: HTML widget holding ``explorer_text``.
         widget: The container to display.
     """
@@ -60,8 +62,8 @@ class EstimatorExplorer:
         self.estimator = w.Dropdown(description="estimator")
         self.budget = w.FloatLogSlider(value=max_seconds, base=10, min=-2, max=1.5, step=0.25,
                                        description="CPU s / arch", continuous_update=False)
-        self.output, self.text = w.Output(), w.HTML()
-        self.widget = w.VBox([w.HBox([self.space, self.estimator, self.budget]), self.output, self.text])
+        self.plot, self.text = w.Image(format="png"), w.HTML()
+        self.widget = w.VBox([w.HBox([self.space, self.estimator, self.budget]), self.plot, self.text])
         self._fill(estimator)
         self.space.observe(lambda _change: self._fill(self.estimator.value), names="value")
         for control in (self.estimator, self.budget):
@@ -86,13 +88,15 @@ class EstimatorExplorer:
         rows = [r for r in self.study["rows"] if r["space"] == space]
         row = next(r for r in rows if r["estimator"] == name)
         estimates = self.study["estimates"][space]
-        self.output.outputs = ()
-        with self.output:
-            figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1, 1.4]})
+        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [1, 1.4]})
+        try:
             plot_estimate_scatter(estimates[name], estimates["truth"], ax=left, name=name, kendall=row["kendall"])
             plot_rank_against_cost(rows, axes=[right], max_seconds=budget, highlight=name)
-            plt.show()
-        plt.close("all")
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        finally:
+            plt.close(figure)
+        self.plot.value = buffer.getvalue()
         self.text.value = pre(explorer_text(self.study, space, name, budget))
 
     def _repr_mimebundle_(self, **kwargs: Any):
