@@ -60,3 +60,6 @@ __all__ += ["MacroArch", "MacroEstimator", "MacroSpace"]
 from naslib_mini.estimators.supernet import SupernetEstimator  # noqa: E402
 from naslib_mini.supernet import Supernet, build_supernet  # noqa: E402
 __all__ += ["build_supernet", "Supernet", "SupernetEstimator"]
+# AutoML-Zero (Real et al. 2020): evolving learning algorithms as programs
+from naslib_mini import automl_zero  # noqa: E402
+__all__ += ["automl_zero"]

@@ -24,3 +24,6 @@ __all__ += ["plot_estimate_scatter", "plot_rank_against_cost"]
 from naslib_mini.viz.progressive import plot_budgets, plot_growth, plot_round  # noqa: E402
 
 __all__ += ["plot_budgets", "plot_growth", "plot_round"]
+from naslib_mini.viz.automl_zero import plot_program_search  # noqa: E402
+
+__all__ += ["plot_program_search"]
