@@ -13,9 +13,15 @@ program is printed simplified next to the hand-written SGD program.
 
 Fitness is ``1 - (2/pi) arctan(rms)`` (the paper's code), so 0.9999 means rms < 1.6e-4.
 
+Measured on a shared 2-core machine: evolution evaluates about 2,400 programs a second
+(seed 0 reached 0.9999 after 82,874 programs, 23 s, unseen fitness 0.99996; seed 1 had not
+after 150 s, 357,234 programs, best 0.71), random search about 1,900.
+
 Usage:
-    python benchmarks/automl_zero.py --jobs 10     # 5 seeds x (evolution, random), 30 min each (~5 core-hours)
-    python benchmarks/automl_zero.py --quick       # 1 seed x 30,000 programs each, < 1 min
+    python benchmarks/automl_zero.py --jobs 10     # 5 seeds x (evolution, random), <= 30 min each:
+                                                   # <= 5 core-hours, ~35 min wall on 10 free cores
+    python benchmarks/automl_zero.py --seeds 1 --methods evolution --minutes 2.5   # one search
+    python benchmarks/automl_zero.py --quick       # 1 seed x 30,000 programs each, ~35 s
 """
 from __future__ import annotations
 
@@ -43,6 +49,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--individuals", type=int, default=None, help="budget per search, programs (no limit)")
     parser.add_argument("--population", type=int, default=1000, help="evolution's population (default 1000)")
     parser.add_argument("--target", type=float, default=0.9999)
+    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS),
+                        help="searches to run (default: both)")
     parser.add_argument("--jobs", type=int, default=1, help="searches run in parallel processes")
     parser.add_argument("--out", default=str(RESULTS), help="JSON file (default: %(default)s)")
     args = parser.parse_args(argv)
@@ -100,18 +108,18 @@ def side_by_side(left: str, right: str, titles: tuple[str, str]) -> str:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     start = time.perf_counter()
-    jobs = [(method, seed, args) for seed in args.seeds for method in METHODS]
+    jobs = [(method, seed, args) for seed in args.seeds for method in args.methods]
     if args.jobs > 1:
         with Pool(args.jobs) as pool:
             rows = pool.map(one_search, jobs)
     else:
         rows = [one_search(job) for job in jobs]
     table = format_table(rows)
-    successes = {m: sum(r["success"] for r in rows if r["method"] == m) for m in METHODS}
-    evolved = max((r for r in rows if r["method"] == "evolution"), key=lambda r: r["final_fitness"])
+    successes = {m: sum(r["success"] for r in rows if r["method"] == m) for m in args.methods}
+    evolved = max(rows, key=lambda r: (r["method"] == "evolution", r["final_fitness"]))
     reference = sgd_linear_regression()
     record = {
-        "benchmark": "automl_zero", "quick": args.quick, "seeds": args.seeds, "minutes": args.minutes,
+        "benchmark": "automl_zero", "quick": args.quick, "seeds": args.seeds, "methods": args.methods, "minutes": args.minutes,
         "individuals_cap": args.individuals, "population": args.population, "target": args.target,
         "search_tasks": "10 tasks of seed <seed>, 4 features, 100 train + 100 valid",
         "final_tasks": f"100 tasks of seed {FINAL_SEED}", "successes": successes,
@@ -122,10 +130,10 @@ def main(argv: list[str] | None = None) -> dict:
     print(table)
     print(f"\nsuccesses (fitness >= {args.target} on 100 unseen tasks): "
           + ", ".join(f"{m} {n}/{len(args.seeds)}" for m, n in successes.items()))
-    print(f"\nbest evolved program (seed {evolved['seed']}, unseen fitness {evolved['final_fitness']:.6f}), "
+    print(f"\nbest {evolved['method']} program (seed {evolved['seed']}, unseen fitness {evolved['final_fitness']:.6f}), "
           f"simplified, next to the hand-written SGD program (unseen fitness "
           f"{record['sgd_reference']['final_fitness']:.6f}):\n")
-    print(side_by_side(evolved["best_simplified"], str(reference), ("# evolved", "# hand-written SGD")))
+    print(side_by_side(evolved["best_simplified"], str(reference), (f"# {evolved['method']}", "# hand-written SGD")))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1) + "\n")
