@@ -14,8 +14,9 @@ program is printed simplified next to the hand-written SGD program.
 Fitness is ``1 - (2/pi) arctan(rms)`` (the paper's code), so 0.9999 means rms < 1.6e-4.
 
 Measured on a shared 2-core machine: evolution evaluates about 2,400 programs a second
-(seed 0 reached 0.9999 after 82,874 programs, 23 s, unseen fitness 0.99996; seed 1 had not
-after 150 s, 357,234 programs, best 0.71), random search about 1,900.
+(seed 0 reached 0.9999 after 82,874 programs, 23 s, unseen fitness 0.99996; seeds 1 and 2 had
+not after 150 s: 357,234 and 343,831 programs, best 0.71 and 0.37), random search about 1,900.
+Whether 3 of 5 seeds succeed within 30 minutes is what the full run measures.
 
 Usage:
     python benchmarks/automl_zero.py --jobs 10     # 5 seeds x (evolution, random), <= 30 min each:
