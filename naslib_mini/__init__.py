@@ -69,3 +69,6 @@ __all__ += ["load_nb201_cost"]
 # gradient-based one-shot NAS (DARTS, GDAS): nm.one_shot.search(...) -> History
 from naslib_mini import one_shot  # noqa: E402
 __all__ += ["one_shot"]
+# AutoML-Zero (Real et al. 2020): evolving learning algorithms as programs
+from naslib_mini import automl_zero  # noqa: E402
+__all__ += ["automl_zero"]

@@ -41,6 +41,7 @@ SMOKE = {
                                          "replay_trainings": 8, "search_trials": 10},
     "09_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
                                                             "strategies": ["rea", "pnas"], "budgets": [20, 40]},
+    "10_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

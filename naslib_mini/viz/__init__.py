@@ -27,3 +27,6 @@ from naslib_mini.viz.progressive import plot_budgets, plot_growth, plot_round  #
 __all__ += ["plot_budgets", "plot_growth", "plot_round"]
 from naslib_mini.viz.pareto import plot_front  # noqa: E402
 __all__ += ["plot_front"]
+from naslib_mini.viz.automl_zero import plot_program_search  # noqa: E402
+
+__all__ += ["plot_program_search"]
