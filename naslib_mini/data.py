@@ -241,19 +241,20 @@ def load_nb201_synflow(path: str | os.PathLike | None = None) -> "pd.DataFrame":
     if not file.is_file():
         raise DataNotFound(f"synflow scores not found ({file} does not exist); compute them with "
                            f"`python benchmarks/synflow_nb201.py --data {file}` (about 20 CPU minutes, resumable)")
-    return _load_synflow(file.resolve())
+    return _per_cell_table(file.resolve(), ("index", "synflow", "flops"), "a table of synflow scores")
 
 
-@functools.lru_cache(maxsize=2)
-def _load_synflow(file: Path) -> "pd.DataFrame":
+@functools.lru_cache(maxsize=4)
+def _per_cell_table(file: Path, columns: tuple[str, ...], what: str) -> "pd.DataFrame":
+    """A CSV with one row per NB201 cell in index order and exactly ``columns``, checked."""
     import pandas as pd
 
     try:
         frame = pd.read_csv(file)
     except _UNREADABLE as exc:
-        raise _unreadable(file, "a table of synflow scores", exc) from exc
-    if list(frame.columns) != ["index", "synflow", "flops"]:
-        raise ConfigurationError(f"{file} must have the columns index, synflow, flops; got {list(frame.columns)}")
+        raise _unreadable(file, what, exc) from exc
+    if tuple(frame.columns) != columns:
+        raise ConfigurationError(f"{file} must have the columns {', '.join(columns)}; got {list(frame.columns)}")
     if len(frame) != NB201_SIZE or not (frame["index"].to_numpy() == range(NB201_SIZE)).all():
         raise ConfigurationError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
                                  f"got {len(frame)} rows")
@@ -287,20 +288,4 @@ def load_nb201_cost(path: str | os.PathLike | None = None) -> "pd.DataFrame":
     if not file.is_file():
         raise DataNotFound(f"NAS-Bench-201 cost table not found ({file} does not exist); compute it with "
                            f"`python benchmarks/cost_nb201.py --data {file}` (about 2 CPU minutes)")
-    return _load_cost(file.resolve())
-
-
-@functools.lru_cache(maxsize=2)
-def _load_cost(file: Path) -> "pd.DataFrame":
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(file)
-    except _UNREADABLE as exc:
-        raise _unreadable(file, "a table of FLOPs and parameters", exc) from exc
-    if list(frame.columns) != ["index", "flops", "params"]:
-        raise ConfigurationError(f"{file} must have the columns index, flops, params; got {list(frame.columns)}")
-    if len(frame) != NB201_SIZE or not (frame["index"].to_numpy() == range(NB201_SIZE)).all():
-        raise ConfigurationError(f"{file} must hold rows with index 0..{NB201_SIZE - 1} in order, "
-                                 f"got {len(frame)} rows")
-    return frame
+    return _per_cell_table(file.resolve(), ("index", "flops", "params"), "a table of FLOPs and parameters")
