@@ -35,14 +35,14 @@ import torch
 from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator, arch_key
 from naslib_mini.estimators.routines import (TrainingConfig, accuracy_and_loss, configure, fit, predict, seeded,
                                              torch_threads)
-from naslib_mini.estimators.training import check_names
+from naslib_mini.estimators.training import build_task, check_names
 from naslib_mini.estimators.zero_cost import training_batch
 from naslib_mini.networks import build_network, count_params
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SPACES, SearchSpace
 from naslib_mini.supernet import Supernet, build_supernet, has_supernet
 from naslib_mini.supernet import supported as supported_spaces
-from naslib_mini.tasks.base import TASKS, Task
+from naslib_mini.tasks.base import Task
 from naslib_mini.types import ConfigurationError, Measurement
 
 __all__ = ["SupernetEstimator", "TrainedSupernet"]
@@ -110,13 +110,7 @@ class SupernetEstimator(Estimator):
     @functools.cached_property
     def task(self) -> Task:
         """The task, built from its name on first use (``ConfigurationError`` if it cannot be)."""
-        if not isinstance(self._task_source, str):
-            return self._task_source
-        try:
-            return TASKS.create(self._task_source, seed=self.task_seed)
-        except Exception as exc:
-            raise ConfigurationError(f"the supernet estimator cannot build task {self._task_source!r} "
-                                     f"(task_seed={self.task_seed}): {type(exc).__name__}: {exc}") from exc
+        return build_task(self._task_source, self.task_seed, "supernet estimator")
 
     @functools.cached_property
     def space(self) -> SearchSpace:

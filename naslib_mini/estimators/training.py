@@ -92,6 +92,22 @@ class _EpochCurve:
         return self.decision.stop
 
 
+def build_task(source: Task | str, task_seed: int, owner: str) -> Task:
+    """``source`` itself, or the task of that name split by ``task_seed``.
+
+    Raises:
+        ConfigurationError: The named task cannot be built; the message names ``owner`` (the
+            estimator) and the task, since every trial would fail the same way.
+    """
+    if not isinstance(source, str):
+        return source
+    try:
+        return TASKS.create(source, seed=task_seed)
+    except Exception as exc:
+        raise ConfigurationError(f"the {owner} cannot build task {source!r} "
+                                 f"(task_seed={task_seed}): {type(exc).__name__}: {exc}") from exc
+
+
 def check_names(task: Task | str, space: SearchSpace | str) -> None:
     """Raise if ``task`` or ``space`` is a name that ``TASKS`` or ``SPACES`` does not know; builds nothing.
 
@@ -196,13 +212,7 @@ class TrainingEstimator(Estimator):
                 read), or the proxy does not fit it; every trial would fail the same way, so
                 the search stops.
         """
-        source = self._task_source
-        if isinstance(source, str):
-            try:
-                source = TASKS.create(source, seed=self.task_seed)
-            except Exception as exc:
-                raise ConfigurationError(f"the training estimator cannot build task {source!r} "
-                                         f"(task_seed={self.task_seed}): {type(exc).__name__}: {exc}") from exc
+        source = build_task(self._task_source, self.task_seed, "training estimator")
         return source if self.proxy.is_identity else self.proxy.apply(source, derive_seed(self.task_seed, "proxy"))
 
     @functools.cached_property

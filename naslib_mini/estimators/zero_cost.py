@@ -23,12 +23,12 @@ import torch
 
 from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator, arch_key
 from naslib_mini.estimators.routines import seeded, torch_threads
-from naslib_mini.estimators.training import check_names
+from naslib_mini.estimators.training import build_task, check_names
 from naslib_mini.networks import build_network, count_flops, count_params
 from naslib_mini.proxies import PROXIES, compute_proxy
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SPACES, SearchSpace
-from naslib_mini.tasks.base import TASKS, Task, TaskSpec
+from naslib_mini.tasks.base import Task, TaskSpec
 from naslib_mini.types import ConfigurationError, Measurement
 
 __all__ = ["ZeroCostEstimator", "proxy_of_architecture", "training_batch"]
@@ -110,13 +110,7 @@ class ZeroCostEstimator(Estimator):
         Raises:
             ConfigurationError: The task cannot be built; every trial would fail the same way.
         """
-        if not isinstance(self._task_source, str):
-            return self._task_source
-        try:
-            return TASKS.create(self._task_source, seed=self.task_seed)
-        except Exception as exc:
-            raise ConfigurationError(f"the zero-cost estimator cannot build task {self._task_source!r} "
-                                     f"(task_seed={self.task_seed}): {type(exc).__name__}: {exc}") from exc
+        return build_task(self._task_source, self.task_seed, "zero-cost estimator")
 
     @functools.cached_property
     def space(self) -> SearchSpace:
