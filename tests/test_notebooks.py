@@ -39,9 +39,9 @@ SMOKE = {
     "07_reproducing_a_nas_paper.ipynb": {"seed": 1, "runs": 3, "strategies": ["rs", "hyperband"], "points": 8},
     "08_how_good_is_my_estimate.ipynb": {"seed": 1, "archs": 6, "proxies": ["params", "snip"],
                                          "replay_trainings": 8, "search_trials": 10},
-    "09_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
+    "11_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
                                                             "strategies": ["rea", "pnas"], "budgets": [20, 40]},
-    "10_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
+    "12_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
