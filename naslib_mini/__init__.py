@@ -72,3 +72,6 @@ __all__ += ["one_shot"]
 # AutoML-Zero (Real et al. 2020): evolving learning algorithms as programs
 from naslib_mini import automl_zero  # noqa: E402
 __all__ += ["automl_zero"]
+# hardware-aware search: measured latency (PyTorch, onnxruntime), peak memory, the latency lookup table
+from naslib_mini.hardware import hardware_metrics, LatencyTable  # noqa: E402
+__all__ += ["hardware_metrics", "LatencyTable"]

@@ -9,8 +9,6 @@ measures what hardware-aware search needs: parameters, FLOPs (with
 from __future__ import annotations
 
 import math
-import statistics
-import time
 from typing import Hashable
 
 import torch
@@ -107,26 +105,15 @@ def count_flops(model: nn.Module, input_shape: tuple[int, ...]) -> int:
 
 def measure_latency(model: nn.Module, input_shape: tuple[int, ...], *, batch_size: int = 1,
                     repeats: int = 20, warmup: int = 3, device: str | torch.device = "cpu") -> float:
-    """Median milliseconds of one forward pass measured on this machine.
+    """Median milliseconds of one forward pass measured on this machine, with PyTorch's threads as they are.
 
     Latency depends on the machine and its load; record it as a measurement, never
     compare it across machines. On a GPU each pass is timed up to the end of its
     kernels (CUDA runs them asynchronously, so the call alone returns early).
+    ``naslib_mini.hardware.measure_latency`` (which this calls) fixes the threads,
+    keeps the spread and measures onnxruntime too.
     """
-    was_training = model.training
-    model.eval()
-    x = torch.zeros(batch_size, *input_shape, device=device)
-    on_gpu = torch.device(device).type == "cuda"
-    times = []
-    with torch.no_grad():
-        for i in range(warmup + repeats):
-            if on_gpu:
-                torch.cuda.synchronize(device)
-            start = time.perf_counter()
-            model(x)
-            if on_gpu:
-                torch.cuda.synchronize(device)
-            if i >= warmup:
-                times.append(time.perf_counter() - start)
-    model.train(was_training)
-    return 1000.0 * statistics.median(times)
+    from naslib_mini.hardware.latency import measure_latency as measure  # hardware counts FLOPs with this module
+
+    return measure(model, input_shape, batch_size=batch_size, threads=None, repeats=repeats, warmup=warmup,
+                   device=device).median_ms
