@@ -17,15 +17,16 @@ import io
 import math
 import time
 import warnings
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["RUNTIMES", "Latency", "measure_latency", "time_calls", "torch_threads"]
+from naslib_mini.estimators.routines import torch_threads
+
+__all__ = ["RUNTIMES", "Latency", "measure_latency", "time_calls"]
 
 #: Runtimes a latency can be measured with.
 RUNTIMES = ("torch", "onnxruntime")
@@ -60,22 +61,6 @@ class Latency:
         """The measurement's metrics: ``latency_ms`` and ``latency_iqr_ms`` (``onnx_`` first for onnxruntime)."""
         prefix = "" if self.runtime == "torch" else "onnx_"
         return {f"{prefix}latency_ms": self.median_ms, f"{prefix}latency_iqr_ms": self.iqr_ms}
-
-
-@contextmanager
-def torch_threads(threads: int | None) -> Iterator[None]:
-    """Run the block with ``threads`` intra-op threads in PyTorch (``None``: unchanged), then restore."""
-    if threads is None:
-        yield
-        return
-    if not (isinstance(threads, int) and threads >= 1):
-        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def time_calls(call: Callable[[], object], *, repeats: int = 30, warmup: int = 5,
@@ -170,6 +155,8 @@ def measure_latency(model: nn.Module, input_shape: tuple[int, ...], *, runtime: 
         raise ValueError(f"onnxruntime latency is measured on the CPU, got device {device!r}")
     if not (isinstance(batch_size, int) and batch_size >= 1):
         raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if threads is not None and not (isinstance(threads, int) and threads >= 1):
+        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
     was_training = model.training
     model.eval()
     try:
