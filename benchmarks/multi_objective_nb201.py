@@ -56,7 +56,7 @@ from scipy.stats import wilcoxon
 
 import naslib_mini as nm
 from naslib_mini.objectives import objective_matrix, parse_objectives
-from naslib_mini.pareto import hypervolume, non_dominated
+from naslib_mini.pareto import FrontScale
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -96,28 +96,10 @@ def table_values() -> dict[str, np.ndarray]:
             "flops": cost["flops"].to_numpy(dtype=float)[rows], "params": cost["params"].to_numpy(dtype=float)[rows]}
 
 
-class Scale:
-    """Normalises minimised (error, cost) pairs by a true front's ideal and nadir; holds the reference points."""
-
-    def __init__(self, error: np.ndarray, cost: np.ndarray) -> None:
-        values = np.column_stack([error, cost])
-        self.front = values[non_dominated(values)]
-        self.ideal, self.nadir = self.front.min(axis=0), self.front.max(axis=0)
-        self.references = {"front": np.array([1.1, 1.1]),
-                           "table": self.normalise(np.array([[error.max(), cost.max()]]))[0] + 0.1}
-        self.true = {name: hypervolume(self.normalise(self.front), ref) for name, ref in self.references.items()}
-
-    def raw(self, point: np.ndarray) -> np.ndarray:
-        """A normalised point back in (error, cost) units."""
-        return point * (self.nadir - self.ideal) + self.ideal
-
-    def normalise(self, values: np.ndarray) -> np.ndarray:
-        return (values - self.ideal) / (self.nadir - self.ideal)
-
-    def ratios(self, values: np.ndarray) -> dict[str, float]:
-        """Hypervolume of ``values`` over the true front's, per reference point."""
-        normalised = self.normalise(values)
-        return {name: hypervolume(normalised, ref) / self.true[name] for name, ref in self.references.items()}
+def scales_of(error: np.ndarray, cost: np.ndarray) -> dict[str, FrontScale]:
+    """The table's true front of (error, cost), with the two reference points the docstring describes."""
+    values = np.column_stack([error, cost])
+    return {"front": FrontScale(values), "table": FrontScale(values, bound=np.array([error.max(), cost.max()]))}
 
 
 def found(history: nm.History, cost: str, max_cost: float, truth: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -156,7 +138,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     started = time.perf_counter()
     truth = table_values()
-    scales = {(cost, view): Scale(1 - truth[view], truth[cost]) for cost in COSTS for view in ("signal", "test")}
+    scales = {(cost, view): scales_of(1 - truth[view], truth[cost]) for cost in COSTS for view in ("signal", "test")}
     checkpoints = [c for c in CHECKPOINTS if c < args.budget] + [args.budget]
     # ratios[cost][view][reference][strategy] = per-run array; anytime[cost][strategy] = runs x checkpoints
     ratios = {c: {v: {r: {s: [] for s in STRATEGIES} for r in ("front", "table")} for v in ("signal", "test")}
@@ -171,10 +153,10 @@ def main(argv: list[str] | None = None) -> dict:
                 evaluations[cost][name].append(len(history.within(args.budget)))
                 fronts = found(history, cost, args.budget, truth)
                 for view in ("signal", "test"):
-                    for reference, value in scales[cost, view].ratios(fronts[view]).items():
-                        ratios[cost][view][reference][name].append(value)
-                anytime[cost][name].append([scales[cost, "signal"].ratios(found(history, cost, c, truth)["signal"])
-                                            ["front"] for c in checkpoints])
+                    for reference, scale in scales[cost, view].items():
+                        ratios[cost][view][reference][name].append(scale.ratio(fronts[view]))
+                anytime[cost][name].append([scales[cost, "signal"]["front"].ratio(
+                    found(history, cost, c, truth)["signal"]) for c in checkpoints])
     result: dict = {
         "protocol": {"signal": "c10_valid_12", "report": "c10_test_200", "budget_seconds": args.budget,
                      "runs": args.runs, "nsga2_population_size": args.population_size,
@@ -182,11 +164,11 @@ def main(argv: list[str] | None = None) -> dict:
                      "normalisation": "error and cost scaled by the true front's ideal and nadir",
                      "references": {"front": "1.1 in both normalised objectives: 10% beyond the true front's nadir",
                                     "table": "the table's worst error and largest cost, plus 0.1 normalised"}},
-        "true_front": {cost: {view: {"points": int(len(scales[cost, view].front)),
-                                     "ideal": scales[cost, view].ideal.tolist(),
-                                     "nadir": scales[cost, view].nadir.tolist(),
-                                     "references_raw": {name: scales[cost, view].raw(ref).tolist() for name, ref
-                                                        in scales[cost, view].references.items()}}
+        "true_front": {cost: {view: {"points": int(len(scales[cost, view]["front"].front)),
+                                     "ideal": scales[cost, view]["front"].ideal.tolist(),
+                                     "nadir": scales[cost, view]["front"].nadir.tolist(),
+                                     "references_raw": {name: scale.raw(scale.reference).tolist() for name, scale
+                                                        in scales[cost, view].items()}}
                               for view in ("signal", "test")} for cost in COSTS},
         "evaluations_per_run": {cost: {name: round(float(np.mean(v)), 1) for name, v in by.items()}
                                 for cost, by in evaluations.items()},

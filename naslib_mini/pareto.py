@@ -5,7 +5,9 @@ and elitist multiobjective genetic algorithm: NSGA-II", IEEE TEC, Section III-A)
 ``crowding_distance`` their Section III-B; both are tested against pymoo
 (Blank & Deb 2020), whose ``HV`` indicator computes ``hypervolume`` here. All
 functions take rows of objective values to be *minimised* (``objectives.objective_matrix``
-turns maximised metrics around).
+turns maximised metrics around). ``FrontScale`` measures a found front as a fraction of a
+known (true) front's hypervolume, after normalising both by the known front's ideal and
+nadir points, as multi-objective benchmarks do.
 
 Knows nothing about trials, strategies or spaces.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["crowding_distance", "dominates", "hypervolume", "non_dominated", "non_dominated_sort"]
+__all__ = ["FrontScale", "crowding_distance", "dominates", "hypervolume", "non_dominated", "non_dominated_sort"]
 
 
 def dominates(a: np.ndarray, b: np.ndarray) -> bool:
@@ -118,3 +120,56 @@ def hypervolume(values: np.ndarray, reference: np.ndarray) -> float:
     if len(inside) == 0:
         return 0.0
     return float(HV(ref_point=reference)(inside))
+
+
+class FrontScale:
+    """A known front's scale: normalise minimised rows by its ideal and nadir, and score fronts against it.
+
+    Hypervolume depends on the units and the reference point. Both objectives are
+    scaled so that the known front spans [0, 1] in each (its ideal point, the best value
+    of each objective on it, goes to 0; its nadir, the worst, to 1), and the reference
+    point sits ``margin`` beyond ``bound`` in every normalised objective (by default
+    ``bound`` is the nadir itself, so the reference is 1.1: the usual 10% margin).
+
+    Args:
+        values: Rows of minimised objective values; their non-dominated rows are the front
+            (pass a whole benchmark table to get its true front).
+        bound: A raw point the reference lies beyond (default: the front's nadir).
+        margin: How far beyond ``bound`` the reference lies, in normalised units.
+
+    Example:
+        >>> scale = FrontScale(np.array([[0.0, 4.0], [1.0, 2.0], [2.0, 0.0], [2.0, 4.0]]))
+        >>> scale.front.tolist(), scale.reference.tolist()
+        ([[0.0, 4.0], [1.0, 2.0], [2.0, 0.0]], [1.1, 1.1])
+        >>> scale.ratio(scale.front), round(scale.ratio(np.array([[1.0, 2.0]])), 4)
+        (1.0, 0.7826)
+    """
+
+    def __init__(self, values: np.ndarray, *, bound: np.ndarray | None = None, margin: float = 0.1) -> None:
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        if len(values) < 2:
+            raise ValueError(f"a front to scale by needs at least two rows, got {len(values)}")
+        self.front = values[non_dominated(values)]
+        self.ideal, self.nadir = self.front.min(axis=0), self.front.max(axis=0)
+        if not (self.nadir > self.ideal).all():
+            raise ValueError(f"the front has no extent in some objective (ideal {self.ideal.tolist()}, "
+                             f"nadir {self.nadir.tolist()}): nothing to normalise by")
+        corner = self.nadir if bound is None else np.asarray(bound, dtype=float)
+        self.reference = self.normalise(corner[None])[0] + margin
+        self.hypervolume = hypervolume(self.normalise(self.front), self.reference)
+
+    def normalise(self, values: np.ndarray) -> np.ndarray:
+        """Raw minimised rows in the front's units (ideal 0, nadir 1)."""
+        return (np.asarray(values, dtype=float) - self.ideal) / (self.nadir - self.ideal)
+
+    def raw(self, point: np.ndarray) -> np.ndarray:
+        """A normalised point back in raw units."""
+        return np.asarray(point, dtype=float) * (self.nadir - self.ideal) + self.ideal
+
+    def ratio(self, values: np.ndarray) -> float:
+        """Hypervolume of raw minimised ``values`` over the known front's (1 for the front itself)."""
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        if values.size == 0:
+            return 0.0
+        return hypervolume(self.normalise(values), self.reference) / self.hypervolume
+

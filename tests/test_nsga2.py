@@ -159,3 +159,23 @@ def test_plot_front_greys_dominated_trials_and_draws_the_true_front():
     assert "true front" in [t.get_text() for t in ax.get_legend().get_texts()]
     with pytest.raises(ValueError, match="two objectives"):
         plot_front(history, ["flops"])
+
+
+def test_front_scale_normalises_by_the_known_front_and_scores_fronts_as_a_fraction_of_it():
+    from naslib_mini.pareto import FrontScale
+
+    rng = np.random.default_rng(0)
+    values = rng.random((200, 2)) * [1.0, 50.0]
+    scale = FrontScale(values)
+    assert scale.ratio(scale.front) == pytest.approx(1.0)
+    assert scale.normalise(scale.front).min(axis=0).tolist() == [0.0, 0.0]
+    assert scale.normalise(scale.front).max(axis=0).tolist() == [1.0, 1.0]
+    assert scale.raw(scale.normalise(values[:3])) == pytest.approx(values[:3])
+    assert 0 < scale.ratio(scale.front[::2]) < 1  # part of the front covers less
+    assert scale.ratio(values[:0]) == 0.0
+    wide = FrontScale(values, bound=values.max(axis=0))
+    assert (wide.reference >= scale.reference).all()
+    with pytest.raises(ValueError, match="needs at least two rows, got 1"):
+        FrontScale(values[:1])
+    with pytest.raises(ValueError, match="no extent in some objective"):
+        FrontScale(np.array([[0.0, 1.0], [0.0, 1.0]]))
