@@ -4,7 +4,7 @@
 successive-halving and Hyperband schedules and promotions; ``reinforce``: a REINFORCE
 controller's learning; ``surrogate``: a surrogate's predictions against the truth;
 ``estimators``: the estimator study (rank correlation against cost, estimates against truth);
-``pareto``: trials in two objectives with their Pareto front. Plots
+``pareto``: trials in two objectives with their Pareto front; ``chain``: a chain architecture drawn. Plots
 know nothing about how the histories or results they draw were produced: what they show
 is computed by library functions, which notebooks and tests call too.
 """
@@ -27,6 +27,8 @@ from naslib_mini.viz.progressive import plot_budgets, plot_growth, plot_round  #
 __all__ += ["plot_budgets", "plot_growth", "plot_round"]
 from naslib_mini.viz.pareto import plot_front  # noqa: E402
 __all__ += ["plot_front"]
+from naslib_mini.viz.chain import plot_chain  # noqa: E402
+__all__ += ["plot_chain"]
 from naslib_mini.viz.automl_zero import plot_program_search  # noqa: E402
 
 __all__ += ["plot_program_search"]

@@ -11,11 +11,12 @@ from naslib_mini.widgets.breeding import Breeder, breeder
 from naslib_mini.widgets.composer import ArchitectureComposer, architecture_composer
 from naslib_mini.widgets.estimator_explorer import EstimatorExplorer, estimator_explorer
 from naslib_mini.widgets.inspector import TrialInspector, trial_inspector
+from naslib_mini.widgets.pareto_explorer import ParetoExplorer, pareto_explorer
 from naslib_mini.widgets.reinforce_lab import ReinforceLab, reinforce_lab
 from naslib_mini.widgets.reproduction import ReproductionExplorer, reproduction_explorer
 from naslib_mini.widgets.surrogate import SurrogateExplorer, surrogate_explorer
 
 __all__ = ["ArchitectureComposer", "BracketPlanner", "Breeder", "ReinforceLab", "ReproductionExplorer",
            "SurrogateExplorer", "TrialInspector", "architecture_composer", "bracket_planner", "breeder",
-           "EstimatorExplorer", "estimator_explorer",
+           "EstimatorExplorer", "estimator_explorer", "ParetoExplorer", "pareto_explorer",
            "reinforce_lab", "reproduction_explorer", "surrogate_explorer", "trial_inspector"]

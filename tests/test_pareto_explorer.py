@@ -1,0 +1,65 @@
+"""The Pareto explorer widget and the chain drawing it uses: what a user sees when stepping along a front."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+import naslib_mini as nm  # noqa: E402
+from naslib_mini.viz.chain import plot_chain  # noqa: E402
+from naslib_mini.widgets.pareto_explorer import front_along, pareto_explorer  # noqa: E402
+
+OBJECTIVES = ["flops", "val_accuracy"]
+
+
+@pytest.fixture(scope="module")
+def history():
+    strategy = nm.STRATEGIES.create("nsga2", space=nm.SPACES.create("nb201"), seed=0, population_size=8,
+                                    objectives=["val_accuracy", "flops"])
+    return nm.run(strategy, nm.ESTIMATORS.create("nb201", dataset="cifar10", flops=True), nm.Budget(trials=40))
+
+
+def test_front_is_ordered_along_the_first_objective_and_non_dominated(history):
+    front = front_along(history, OBJECTIVES)
+    flops = [t.measurement.metrics["flops"] for t in front]
+    accuracy = [t.measurement.metrics["val_accuracy"] for t in front]
+    assert flops == sorted(flops) and len(front) >= 2
+    assert accuracy == sorted(accuracy)  # along a front, more FLOPs must buy more accuracy
+    assert {t.number for t in front} == {t.number for t in history.front(OBJECTIVES)}
+
+
+def test_stepping_along_the_front_shows_each_network_drawn_and_measured(history):
+    explorer = pareto_explorer(history, OBJECTIVES, marks={"baseline": (1e8, 0.8)}, log_x=True)
+    first_png = explorer.plot.value
+    assert first_png.startswith(b"\x89PNG")
+    last = len(explorer.front) - 1
+    explorer.step.value = last  # the slider moves the dropdown, which redraws
+    assert explorer.choice.value == last
+    chosen = explorer.front[last]
+    assert f"trial {chosen.number}" in explorer.text.value
+    assert history.space.to_str(chosen.arch).replace("|", "") in explorer.text.value.replace("|", "")
+    assert explorer.plot.value != first_png
+    explorer.select(0)
+    assert explorer.step.value == 0 and explorer.plot.value == first_png
+    with pytest.raises(ValueError, match=f"index must be in 0..{last}, got {last + 1}"):
+        explorer.select(last + 1)
+
+
+def test_explorer_rejects_what_it_cannot_draw(history):
+    with pytest.raises(ValueError, match="two objectives"):
+        pareto_explorer(history, ["flops", "params", "val_accuracy"])
+    with pytest.raises(ValueError, match="no front to explore"):
+        pareto_explorer(nm.History(space=None), OBJECTIVES)
+
+
+def test_chain_drawing_names_every_layer_and_its_connection():
+    space = nm.SPACES.create("chain")
+    arch = space.sample(nm.default_rng(4))
+    ax = plot_chain(arch)
+    texts = [t.get_text() for t in ax.texts if t.get_text()]
+    assert texts[0] == "input" and texts[-1] == "head"
+    assert sum(layer.op in text for layer in arch.layers for text in texts) >= arch.depth
+    with pytest.raises(TypeError, match="ChainArch"):
+        plot_chain("conv3x3")
