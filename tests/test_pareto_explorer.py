@@ -32,7 +32,7 @@ def test_front_is_ordered_along_the_first_objective_and_non_dominated(history):
 
 def test_stepping_along_the_front_shows_each_network_drawn_and_measured(history):
     explorer = pareto_explorer(history, OBJECTIVES, marks={"baseline": (1e8, 0.8)}, log_x=True)
-    first_png = explorer.plot.value
+    first_png = bytes(explorer.plot.value)
     assert first_png.startswith(b"\x89PNG")
     last = len(explorer.front) - 1
     explorer.step.value = last  # the slider moves the dropdown, which redraws
@@ -40,9 +40,9 @@ def test_stepping_along_the_front_shows_each_network_drawn_and_measured(history)
     chosen = explorer.front[last]
     assert f"trial {chosen.number}" in explorer.text.value
     assert history.space.to_str(chosen.arch).replace("|", "") in explorer.text.value.replace("|", "")
-    assert explorer.plot.value != first_png
+    assert bytes(explorer.plot.value) != first_png
     explorer.select(0)
-    assert explorer.step.value == 0 and explorer.plot.value == first_png
+    assert explorer.step.value == 0 and bytes(explorer.plot.value) == first_png
     with pytest.raises(ValueError, match=f"index must be in 0..{last}, got {last + 1}"):
         explorer.select(last + 1)
 
