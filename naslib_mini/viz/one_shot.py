@@ -81,14 +81,16 @@ def plot_cell(arch: NB201Arch, ax=None, *, title: str | None = None):
 
 
 def plot_alphas(values: Sequence[Sequence[float]], ax=None, *, title: str | None = None,
-                vmax: float | None = None, colorbar: bool = True):
+                vmin: float = 0.0, vmax: float | None = None, colorbar: bool = True):
     """An edges-by-operations matrix as a heatmap, values written in, each edge's largest boxed.
 
     Args:
         values: A ``(6, 5)`` matrix: softmax(alpha), or sampling frequencies.
         ax: Matplotlib axes (a new figure if ``None``).
         title: Title of the axes.
-        vmax: Top of the colour scale (the matrix's maximum by default; the bottom is 0).
+        vmin: Bottom of the colour scale (0 by default; softmax weights that stay near uniform
+            show more contrast with their smallest value over a search).
+        vmax: Top of the colour scale (the matrix's maximum by default).
         colorbar: Whether to draw a colour bar.
 
     Raises:
@@ -106,11 +108,12 @@ def plot_alphas(values: Sequence[Sequence[float]], ax=None, *, title: str | None
     matrix = _matrix(values, "values")
     ax = axes_or_new(ax, figsize=(5.2, 3.4))
     top = float(matrix.max()) if vmax is None else vmax
-    image = ax.imshow(matrix, cmap="viridis", vmin=0, vmax=top if top > 0 else 1, aspect="auto")
+    top = top if top > vmin else vmin + 1.0
+    image = ax.imshow(matrix, cmap="viridis", vmin=vmin, vmax=top, aspect="auto")
     for e in range(N_EDGES):
         best = int(matrix[e].argmax())
         for k in range(N_OPS):
-            light = matrix[e, k] < 0.6 * (top if top > 0 else 1)
+            light = matrix[e, k] < vmin + 0.6 * (top - vmin)
             ax.text(k, e, f"{matrix[e, k]:.3f}", ha="center", va="center", fontsize=7,
                     color="white" if light else "black", fontweight="bold" if k == best else "normal")
         ax.add_patch(Rectangle((best - 0.5, e - 0.5), 1, 1, fill=False, ec="red", lw=1.8))
@@ -173,6 +176,7 @@ def plot_collapse(trace: "OneShotTrace", axes=None, *, epoch: int | None = None,
         The three axes.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     if axes is None:
         axes = plt.subplots(1, 3, figsize=(14, 3.4))[1]
@@ -189,6 +193,7 @@ def plot_collapse(trace: "OneShotTrace", axes=None, *, epoch: int | None = None,
     axes[2].set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1.02),
                 title="shared weights: derived cell vs relaxed")
     for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if epoch is not None:
             ax.axvline(trace.check_epoch(epoch), color="red", lw=1, alpha=0.6)
         ax.legend(fontsize=7, loc="best")

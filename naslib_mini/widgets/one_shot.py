@@ -2,7 +2,8 @@
 
 A thin view over ``naslib_mini.one_shot_trace.OneShotTrace``: a dropdown of the search (when
 several are given) and an epoch slider. It draws softmax(alpha) of the epoch as a heatmap
-(``viz.plot_alphas``, one colour scale over all epochs so colours compare), the derived cell
+(``viz.plot_alphas``, one colour scale from the smallest to the largest weight over all epochs,
+so colours compare), the derived cell
 (``viz.plot_cell``) and the per-epoch collapse diagnostics with the epoch marked
 (``viz.plot_collapse``), and prints ``OneShotTrace.describe``. Never trains anything.
 """
@@ -24,7 +25,8 @@ def epoch_figure(trace: OneShotTrace, epoch: int):
     epoch = trace.check_epoch(epoch)
     figure = plt.figure(figsize=(13, 6.4))
     grid = figure.add_gridspec(2, 3, height_ratios=[1.15, 1])
-    plot_alphas(trace.alphas[epoch - 1], ax=figure.add_subplot(grid[0, 0:2]), vmax=float(trace.alphas.max()),
+    plot_alphas(trace.alphas[epoch - 1], ax=figure.add_subplot(grid[0, 0:2]), vmin=float(trace.alphas.min()),
+                vmax=float(trace.alphas.max()),
                 title=f"{trace.method}: softmax(alpha) after epoch {epoch} (red: each edge's largest)")
     plot_cell(trace.cells[epoch - 1], ax=figure.add_subplot(grid[0, 2]), title=f"derived cell, epoch {epoch}")
     plot_collapse(trace, axes=[figure.add_subplot(grid[1, k]) for k in range(3)], epoch=epoch)
