@@ -63,6 +63,9 @@ def test_history_and_journal_hold_one_trial_per_epoch_with_costs_that_add_up(dig
         assert 0 <= m["mean_reward"] <= 1 and 0 < m["controller_entropy"] <= most + 1e-6
         assert 1 <= m["derived_candidates"] <= TINY.derive_samples and trial.cost > 0
         assert trial.candidate.info["method"] == "enas"
+        rewards = trial.candidate.info["rewards"]  # one per controller step, their mean the epoch's
+        assert len(rewards) == TINY.controller_steps and all(0 <= r <= 1 for r in rewards)
+        assert m["mean_reward"] == pytest.approx(sum(rewards) / len(rewards), abs=1e-5)
     assert history.total_cost == pytest.approx(history.trials[-1].measurement.metrics["search_seconds"])
     journaled = Journal(path).read(chain)
     assert [(t.arch, t.score, t.cost) for t in journaled] == [(t.arch, t.score, t.cost) for t in history]

@@ -220,7 +220,8 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
         since the previous trial, so the history's total cost is the search's; metrics
         ``search_seconds`` (cumulative), ``epoch``, ``controller_entropy`` and ``mean_reward`` (means
         over the epoch's controller steps, entropy in nats, reward without the bonus),
-        ``baseline`` and ``derived_candidates`` (distinct architectures scored to derive).
+        ``baseline`` and ``derived_candidates`` (distinct architectures scored to derive); its
+        candidate's ``info["rewards"]`` holds the reward of each of the epoch's controller steps.
 
     Raises:
         ConfigurationError: The space has no supernet, the task no validation split, or the
@@ -258,8 +259,8 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
     started = time.process_time()
     told = 0
 
-    def train_controller() -> tuple[float, float]:
-        """Phase (b): REINFORCE steps on one validation batch each; the mean reward and entropy."""
+    def train_controller() -> tuple[list[float], float]:
+        """Phase (b): REINFORCE steps on one validation batch each; every step's reward and the mean entropy."""
         nonlocal told
         rewards, entropies = [], []
         for _ in range(config.controller_steps):
@@ -272,11 +273,12 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
             told += 1
             rewards.append(reward)
             entropies.append(entropy)
-        return float(np.mean(rewards)), float(np.mean(entropies))
+        return rewards, float(np.mean(entropies))
 
     def end_epoch(epoch: int) -> None:
         """Phase (b), then derive and record the epoch's architecture."""
-        mean_reward, entropy = train_controller()
+        rewards, entropy = train_controller()
+        mean_reward = float(np.mean(rewards))
         scores: dict[Hashable, float] = {}
         for _ in range(config.derive_samples):
             arch = space.from_decisions(controller.policy.sample(derive_rng))
@@ -288,7 +290,8 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
         metrics = {"val_accuracy": scores[best], "search_seconds": seconds, "epoch": float(epoch),
                    "controller_entropy": entropy, "mean_reward": mean_reward,
                    "baseline": float(controller.baseline), "derived_candidates": float(len(scores))}
-        trial = Trial(epoch - 1, Candidate(best, info={"method": "enas", "epoch": epoch}), TrialState.COMPLETE,
+        info = {"method": "enas", "epoch": epoch, "rewards": [round(r, 6) for r in rewards]}
+        trial = Trial(epoch - 1, Candidate(best, info=info), TrialState.COMPLETE,
                       Measurement(scores[best], cost, metrics), cost=cost)
         history.append(trial)
         if log_file is not None:

@@ -32,3 +32,6 @@ __all__ += ["plot_chain"]
 from naslib_mini.viz.automl_zero import plot_program_search  # noqa: E402
 
 __all__ += ["plot_program_search"]
+from naslib_mini.viz.one_shot import plot_alphas, plot_cell, plot_collapse, plot_sampled_paths  # noqa: E402
+
+__all__ += ["plot_alphas", "plot_cell", "plot_collapse", "plot_sampled_paths"]

@@ -20,3 +20,7 @@ __all__ = ["ArchitectureComposer", "BracketPlanner", "Breeder", "ReinforceLab", 
            "SurrogateExplorer", "TrialInspector", "architecture_composer", "bracket_planner", "breeder",
            "EstimatorExplorer", "estimator_explorer", "ParetoExplorer", "pareto_explorer",
            "reinforce_lab", "reproduction_explorer", "surrogate_explorer", "trial_inspector"]
+from naslib_mini.widgets.one_shot import EpochScrubber, epoch_scrubber  # noqa: E402
+from naslib_mini.widgets.supernet_ranking import RankingExplorer, ranking_explorer  # noqa: E402
+
+__all__ += ["EpochScrubber", "RankingExplorer", "epoch_scrubber", "ranking_explorer"]
