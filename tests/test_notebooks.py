@@ -43,6 +43,8 @@ SMOKE = {
                                          "search_trials": 4, "enas_epochs": 2, "enas_steps": 4},
     "10_darts_and_gdas.ipynb": {"seed": 1, "epochs": 2, "train_samples": 128, "eigen_iterations": 2, "es_window": 1,
                                 "second_order": True},
+    "13_multi_objective_and_hardware_aware_nas.ipynb": {"seed": 1, "runs": 2, "budget": 4000.0, "population_size": 6,
+                                                        "lut_archs": 4, "latency_repeats": 3},
     "11_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
                                                             "strategies": ["rea", "pnas"], "budgets": [20, 40]},
     "12_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
