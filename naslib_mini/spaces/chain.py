@@ -351,9 +351,9 @@ def chain_small(**overrides) -> ChainSpace:
 #: The configuration registered as ``"chain-3d"``: the operations of medical 3D networks (3x3x3 and
 #: 5x5x5 convolutions, a dilated and a depthwise-separable one, pooling, the attention gate, multi-scale
 #: fusion) at small widths, so a 16^3 or 28^3 volume trains in seconds on a CPU.
-THREE_D = ChainConfig(ops=("conv3x3", "conv5x5", "dilconv3x3", "sepconv3x3", "maxpool3x3", "avgpool3x3",
-                           "attention_gate", "msfusion_k135", "msfusion_d124", "identity", "zero"),
-                      channels=(8, 16), connections=("series", "skip"), max_depth=4, stem_channels=8)
+THREE_D = ChainConfig(ops=("conv3x3", "dilconv3x3", "sepconv3x3", "maxpool3x3", "avgpool3x3", "attention_gate",
+                           "msfusion_d124", "identity", "zero"),
+                      channels=(4, 8, 16), connections=("series", "skip"), max_depth=4, stem_channels=4)
 
 
 @SPACES.register("chain-3d")
