@@ -101,7 +101,19 @@ def test_separable_and_dilated_convolutions_and_pooling_are_truly_3d():
     dil = OPS["dilconv3x3"].build(4, 4, 1, ndim=3)
     assert isinstance(dil[1], nn.Conv3d) and dil[1].dilation == (2, 2, 2)
     assert isinstance(OPS["maxpool3x3"].build(4, 4, 2, ndim=3).pool, nn.MaxPool3d)
-    assert isinstance(OPS["avgpool3x3"].build(4, 4, 2, ndim=3).pool, nn.AvgPool3d)
+    assert isinstance(OPS["avgpool3x3"].build(4, 4, 2, ndim=3).pool.pool, nn.AvgPool3d)
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_3d_average_pooling_leaves_padding_out_and_takes_volumes_smaller_than_its_kernel(stride):
+    pool = OPS["avgpool3x3"].build(3, 3, stride, ndim=3)
+    x = volume(c=3, side=7)
+    reference = nn.AvgPool3d(3, stride, 1, count_include_pad=False)
+    assert torch.allclose(pool(x), reference(x), atol=1e-6)
+    for side in (1, 2):  # where nn.AvgPool3d raises: a chain of stride-2 layers gets there on 16^3 volumes
+        tiny = volume(c=3, side=side)
+        assert pool(tiny).shape == (2, 3, *[-(-side // stride)] * 3)
+    assert torch.allclose(pool(volume(c=3, side=1)), volume(c=3, side=1))  # one voxel: its own average
 
 
 def test_chain_3d_space_builds_counts_and_times_each_new_operation_whole():
@@ -119,8 +131,9 @@ def test_chain_3d_space_builds_counts_and_times_each_new_operation_whole():
 
 
 def test_tiny_3d_network_with_gate_and_fusion_exports_to_onnx(tmp_path):
-    space = nm.SPACES.create("chain-3d")
+    space = nm.SPACES.create("chain-3d", ops=("attention_gate", "msfusion_k135", "sepconv3x3", "avgpool3x3"))
     spec = nm.TaskSpec("vol", (1, 6, 6, 6), 2)
-    arch = space.from_str("attention_gate-8-s2-series|msfusion_k135-8-s1-skip|sepconv3x3-8-s1-series")
+    arch = space.from_str("attention_gate-8-s2-series|msfusion_k135-8-s1-skip|sepconv3x3-8-s2-series|"
+                          "avgpool3x3-8-s2-series")  # the last pool sees a 2^3 volume
     net = nm.build_network(space, arch, spec)
     assert export_onnx(net, spec.input_shape, tmp_path / "net.onnx", batch_size=2) < 1e-4

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from naslib_mini.spaces.multiscale import FUSIONS
@@ -106,12 +107,33 @@ class Pool(nn.Module):
         super().__init__()
         if kind == "maxpool":
             self.pool = (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)[ndim - 1](kernel, stride, kernel // 2)
+        elif ndim == 3:
+            self.pool = PaddedAvgPool3d(kernel, stride)
         else:
-            self.pool = (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)[ndim - 1](
-                kernel, stride, kernel // 2, count_include_pad=False)
+            self.pool = (nn.AvgPool1d, nn.AvgPool2d)[ndim - 1](kernel, stride, kernel // 2, count_include_pad=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.pool(x)
+
+
+class PaddedAvgPool3d(nn.Module):
+    """3D average pooling over the real voxels of each window (``count_include_pad=False``), on any size.
+
+    ``nn.AvgPool3d`` refuses volumes smaller than its kernel even when its padding would
+    cover them, and a chain of stride-2 layers shrinks a 16^3 volume to 2^3 and 1^3; so
+    the volume is zero-padded first and each window's sum is divided by its number of
+    real voxels (the same pool applied to padded ones), which is the same average.
+    """
+
+    def __init__(self, kernel: int, stride: int) -> None:
+        super().__init__()
+        self.padding = (kernel // 2,) * 6
+        self.pool = nn.AvgPool3d(kernel, stride, 0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        total = self.pool(F.pad(x, self.padding))
+        count = self.pool(F.pad(torch.ones_like(x[:, :1]), self.padding))
+        return total / count
 
 
 class Subsample(nn.Module):
