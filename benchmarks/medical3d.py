@@ -50,6 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--search-epochs", type=float, default=3)
     parser.add_argument("--final-epochs", type=float, default=8)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--trial-timeout", type=float, default=60.0,
+                        help="seconds after which a search trial is stopped and recorded as failed (default: 60)")
     parser.add_argument("--quick", action="store_true", help="tiny volumes, one seed, two trials, one epoch")
     parser.add_argument("--out", type=Path, default=None, help="JSON file (default: benchmarks/results/...)")
     args = parser.parse_args(argv)
@@ -79,7 +81,8 @@ def main(argv=None) -> dict:
     started = time.perf_counter()
     for seed in range(args.seeds):
         task = make_task(args, seed)
-        search = nm.TrainingConfig(epochs=args.search_epochs, threads=args.threads, seed=seed)
+        search = nm.TrainingConfig(epochs=args.search_epochs, threads=args.threads, seed=seed,
+                                   timeout_seconds=args.trial_timeout)
         final = nm.TrainingConfig(epochs=args.final_epochs, threads=args.threads, seed=seed)
         history = nm.run(nm.STRATEGIES.create("random", space=space, seed=seed),
                          nm.TrainingEstimator(task, space, search), nm.Budget(trials=args.trials))
@@ -88,7 +91,8 @@ def main(argv=None) -> dict:
             result = nm.train_final(task, space, arch, final, latency_repeats=5)
             rows[name].append({"seed": seed, "arch": space.to_str(arch), "test_accuracy": result.test_accuracy,
                                "test_auc": result.test_auc, "params": result.params, "flops": result.flops,
-                               **({"val_accuracy": best.score, "search_seconds": history.total_cost}
+                               **({"val_accuracy": best.score, "search_seconds": history.total_cost,
+                                   "failed_trials": sum(not t.ok for t in history)}
                                   if name == "searched" else {})})
             errors[name].append(result.test_errors)
     paired = nm.compare_errors(errors["searched"], errors["baseline"], examples=len(task.y_test))
@@ -97,7 +101,8 @@ def main(argv=None) -> dict:
                       "flops": statistics.mean(r["flops"] for r in rows[name])} for name in rows}
     result = {"task": args.task, "dataset": args.dataset if args.task == "medmnist3d" else None,
               "seeds": args.seeds, "trials": args.trials, "search_epochs": args.search_epochs,
-              "final_epochs": args.final_epochs, "threads": args.threads, "baseline_arch": BASELINE,
+              "final_epochs": args.final_epochs, "threads": args.threads, "trial_timeout": args.trial_timeout,
+              "baseline_arch": BASELINE,
               "test_volumes": len(task.y_test), "rows": rows, "summary": summary,
               "paired": {"only_searched_right": paired.only_a_right, "only_baseline_right": paired.only_b_right,
                          "accuracy_difference": paired.accuracy_difference, "p_value": paired.p_value},

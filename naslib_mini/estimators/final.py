@@ -4,7 +4,8 @@ The last step of every NAS protocol (Zoph & Le 2017; Liu et al. 2019; the
 NAS-Bench-201 ``ori-test`` numbers of Dong & Yang 2020): the search only ever
 saw validation scores; the architecture it returns is trained once more, on the
 training and validation splits together, and evaluated once on the held-out
-test split (and its ROC AUC too, when the task reports it). Uses the training routines (``estimators/routines.py``). Knows nothing about search.
+test split (and its ROC AUC too, when the task reports it). Uses the training routines
+(``estimators/routines.py``). Knows nothing about search.
 """
 from __future__ import annotations
 

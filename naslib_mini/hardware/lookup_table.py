@@ -4,7 +4,8 @@ ProxylessNAS (Cai et al. 2019) and Once-for-All (Cai et al. 2020) predict a netw
 latency as the sum, over its operations, of each operation's latency measured once at
 the shape it occurs in. Here the operations of a network are the modules the one
 operations table built (``spaces/ops.py``: convolutions, MobileNet blocks, pools,
-identities, zeros, attention gates, multi-scale fusion blocks, each timed whole), and every other part that holds none of them (the stem, the head, a
+identities, zeros, attention gates, multi-scale fusion blocks, each timed whole), and
+every other part that holds none of them (the stem, the head, a
 reduction block): the smallest pieces that are searched, plus the fixed ones. Each is
 keyed by its configuration (its ``repr``, which names its layers, channels, kernels and
 strides) and the shape of its input, and timed alone, like a whole network, by

@@ -56,7 +56,8 @@ from naslib_mini.spaces.chain_moves import crossover_cuts, one_edit_away, random
 from naslib_mini.spaces.chain_network import ChainBody
 from naslib_mini.spaces.chain_signal import has_signal_path
 
-__all__ = ["CONNECTIONS", "SMALL", "THREE_D", "ChainArch", "ChainConfig", "ChainSpace", "Layer", "chain_3d", "chain_small"]
+__all__ = ["CONNECTIONS", "SMALL", "THREE_D", "ChainArch", "ChainConfig", "ChainSpace", "Layer", "chain_3d",
+           "chain_small"]
 
 
 @dataclass(frozen=True)
