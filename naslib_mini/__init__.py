@@ -75,3 +75,6 @@ __all__ += ["automl_zero"]
 # hardware-aware search: measured latency (PyTorch, onnxruntime), peak memory, the latency lookup table
 from naslib_mini.hardware import hardware_metrics, LatencyTable  # noqa: E402
 __all__ += ["hardware_metrics", "LatencyTable"]
+# medical 3D imaging (issue 17): ROC AUC as clinical papers report it (one-vs-rest for several classes)
+from naslib_mini.estimators.auc import roc_auc  # noqa: E402
+__all__ += ["roc_auc"]

@@ -144,6 +144,9 @@ def main(args: argparse.Namespace) -> int:
     print(f"best architecture: {arch_text}")
     print(f"validation accuracy (search): {best.score:.4f}")
     print(f"test accuracy (retrained on train+validation): {final.test_accuracy:.4f}")
+    if final.test_auc is not None:  # tasks that report ROC AUC (the medical ones)
+        print(f"validation ROC AUC (search): {best.measurement.metrics.get('val_auc', float('nan')):.4f}  "
+              f"test ROC AUC (retrained): {final.test_auc:.4f}")
     print(f"params: {final.params:,}  FLOPs: {final.flops:,}  CPU latency: {final.latency_ms:.2f} ms")
     print(f"outputs in {args.out}/: journal.jsonl, best_arch.json, best_model.pt, best_model.onnx, search.png")
     return 0
@@ -171,6 +174,7 @@ def write_outputs(out: Path, history, space, best, final, input_shape) -> None:
         "flops": final.flops,
         "latency_ms": final.latency_ms,
         "onnx_max_abs_difference": difference,
+        **({"test_auc": final.test_auc} if final.test_auc is not None else {}),
     }, indent=2) + "\n")
     figure, ax = plt.subplots(figsize=(7, 4))
     plot_history(history, ax, title=f"search on {space.name}: validation accuracy per trial")

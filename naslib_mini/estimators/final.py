@@ -4,7 +4,8 @@ The last step of every NAS protocol (Zoph & Le 2017; Liu et al. 2019; the
 NAS-Bench-201 ``ori-test`` numbers of Dong & Yang 2020): the search only ever
 saw validation scores; the architecture it returns is trained once more, on the
 training and validation splits together, and evaluated once on the held-out
-test split. Uses the training routines (``estimators/routines.py``). Knows nothing about search.
+test split (and its ROC AUC too, when the task reports it). Uses the training routines
+(``estimators/routines.py``). Knows nothing about search.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any, Hashable
 import torch
 from torch import nn
 
+from naslib_mini.estimators.auc import roc_auc
 from naslib_mini.estimators.routines import (TrainingConfig, accuracy_and_loss, evaluate, fit, misclassified,
                                              predict, seeded, torch_threads)
 from naslib_mini.estimators.training import resolve
@@ -46,6 +48,8 @@ class FinalResult:
         latency_ms: Median milliseconds of one forward pass of batch 1 on this machine.
         seconds: Wall-clock seconds of the whole retraining and evaluation.
         epochs: Epochs trained.
+        test_auc: ROC AUC on the test split (one-vs-rest for several classes) when the task
+            reports it (``TaskSpec.report_auc``), else ``None``.
     """
 
     model: nn.Module
@@ -58,6 +62,7 @@ class FinalResult:
     latency_ms: float
     seconds: float
     epochs: float
+    test_auc: float | None = None
 
     def metrics(self) -> dict[str, float]:
         """The numbers (no model) under the fixed metric names, e.g. for a results table."""
@@ -66,6 +71,8 @@ class FinalResult:
                   "latency_ms": self.latency_ms, "seconds": self.seconds, "epochs": self.epochs}
         if self.val_accuracy is not None:
             values["val_accuracy"] = self.val_accuracy
+        if self.test_auc is not None:
+            values["test_auc"] = self.test_auc
         return values
 
 
@@ -120,6 +127,7 @@ def train_final(task: Task | str, space: SearchSpace | str, arch: Hashable,
         logits = predict(model, task.x_test.to(device), config.eval_batch_size)
         test_accuracy, test_loss = accuracy_and_loss(logits, y_test)
         test_errors = misclassified(logits, y_test)
+        test_auc = roc_auc(logits, y_test) if task.spec.report_auc else None
         val_accuracy = None
         if not merge_validation:
             val_accuracy, _ = evaluate(model, task.x_val.to(device), task.y_val.to(device),
@@ -128,4 +136,4 @@ def train_final(task: Task | str, space: SearchSpace | str, arch: Hashable,
     seconds = time.perf_counter() - started
     log.info("final training of %s: test accuracy %.4f in %.1fs", key, test_accuracy, seconds)
     return FinalResult(model.eval(), test_accuracy, test_loss, test_errors, val_accuracy, params, flops,
-                       latency, seconds, float(config.epochs))
+                       latency, seconds, float(config.epochs), test_auc)

@@ -11,13 +11,13 @@ about training or search.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from naslib_mini.tasks.base import Task, TaskSpec
+from naslib_mini.tasks.base import Task
 from naslib_mini.types import ConfigurationError
 
 __all__ = ["ProxyTask", "stratified_subset"]
@@ -121,5 +121,5 @@ class ProxyTask:
                                          f"{spec.name!r}, {spec.input_shape[1:]}; choose at most that")
             splits = [F.interpolate(x, size=size, mode="area") if len(x) else x.new_zeros((0, x.shape[1], *size))
                       for x in splits]
-            spec = TaskSpec(spec.name, (spec.input_shape[0], *size), spec.num_classes)
+            spec = replace(spec, input_shape=(spec.input_shape[0], *size))
         return Task(spec, splits[0], y_train, splits[1], task.y_val, splits[2], task.y_test)

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from naslib_mini.calibration import temperature_scaled_loss
+from naslib_mini.estimators.auc import roc_auc
 from naslib_mini.estimators.base import ESTIMATORS, CandidateFailed, Estimator, arch_key
 from naslib_mini.estimators.early_termination import DomhanTermination, TerminationDecision
 from naslib_mini.estimators.proxy_task import ProxyTask
@@ -50,8 +51,9 @@ log = logging.getLogger(__name__)
 #: at 99.5% hold four errors, and accuracy ties where loss does not), or the
 #: negative cross-entropy at the best temperature (``naslib_mini.calibration``:
 #: the loss without its confidence part, which label smoothing makes a matter of
-#: how tightly a network fits the smoothed targets).
-OBJECTIVES = ("accuracy", "loss", "calibrated-loss")
+#: how tightly a network fits the smoothed targets), or the validation ROC AUC
+#: (``estimators/auc.py``: one-vs-rest for several classes, as medical papers report it).
+OBJECTIVES = ("accuracy", "loss", "calibrated-loss", "auc")
 
 #: Options of ``TrainingEstimator`` beyond ``TrainingConfig``: the learning curve, early
 #: termination and the proxy task.
@@ -151,7 +153,9 @@ class TrainingEstimator(Estimator):
             ``"loss"`` (minus the validation cross-entropy; both are always in the
             metrics) or ``"calibrated-loss"`` (minus the validation cross-entropy at
             the best temperature, added to the metrics as ``val_loss_calibrated``
-            with ``val_temperature``).
+            with ``val_temperature``) or ``"auc"`` (the validation ROC AUC, ``val_auc``).
+            Tasks whose spec sets ``report_auc`` (the medical ones) add ``val_auc`` to the
+            metrics whatever the objective.
         record_curve: Evaluate the validation accuracy after every epoch and record it as
             metrics ``val_accuracy_epoch_<k>`` (``curve_from_metrics`` reads them back); each
             evaluation is part of the trial's cost.
@@ -283,6 +287,8 @@ class TrainingEstimator(Estimator):
         log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, trained, seconds)
         metrics = {"val_accuracy": val_accuracy, "val_loss": val_loss, "train_loss": train_loss,
                    "params": float(params), "flops": float(flops), "epochs": trained, **self.proxy.metrics()}
+        if task.spec.report_auc or self.objective == "auc":
+            metrics["val_auc"] = roc_auc(logits, y_val)
         if curve is not None:
             metrics.update({CURVE_METRIC.format(k): value for k, value in enumerate(curve.values, start=1)})
         if stopped:
@@ -296,6 +302,11 @@ class TrainingEstimator(Estimator):
             score = val_accuracy
         elif self.objective == "loss":
             score = -val_loss
+        elif self.objective == "auc":
+            if not math.isfinite(metrics["val_auc"]):
+                raise ConfigurationError(f"objective='auc' needs two classes or more in the validation split of "
+                                         f"task {task.spec.name!r}, which holds one; use objective='accuracy'")
+            score = metrics["val_auc"]
         else:
             metrics["val_loss_calibrated"], metrics["val_temperature"] = temperature_scaled_loss(logits, y_val)
             score = -metrics["val_loss_calibrated"]

@@ -4,7 +4,8 @@ ProxylessNAS (Cai et al. 2019) and Once-for-All (Cai et al. 2020) predict a netw
 latency as the sum, over its operations, of each operation's latency measured once at
 the shape it occurs in. Here the operations of a network are the modules the one
 operations table built (``spaces/ops.py``: convolutions, MobileNet blocks, pools,
-identities, zeros), and every other part that holds none of them (the stem, the head, a
+identities, zeros, attention gates, multi-scale fusion blocks, each timed whole), and
+every other part that holds none of them (the stem, the head, a
 reduction block): the smallest pieces that are searched, plus the fixed ones. Each is
 keyed by its configuration (its ``repr``, which names its layers, channels, kernels and
 strides) and the shape of its input, and timed alone, like a whole network, by
@@ -29,12 +30,14 @@ import torch
 from torch import nn
 
 from naslib_mini.hardware.latency import measure_latency
+from naslib_mini.spaces.attention_gate import AttentionGate
+from naslib_mini.spaces.multiscale import MultiScaleFusion
 from naslib_mini.spaces.ops import ConvBN, InvertedResidual, Pool, ReLUConvBN, Subsample, Zero
 
 __all__ = ["OPERATION_MODULES", "LatencyTable", "OperationCall", "operation_calls"]
 
 #: Module classes the operations table builds: each is one entry of a network's latency.
-OPERATION_MODULES = (ConvBN, InvertedResidual, Pool, ReLUConvBN, Subsample, Zero)
+OPERATION_MODULES = (ConvBN, InvertedResidual, Pool, ReLUConvBN, Subsample, Zero, AttentionGate, MultiScaleFusion)
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,29 @@ NAS-Bench-201's pooling does, or a linear Conv-BN one where the operation says s
 (``projection="conv-bn"``, the identity of NAS-Bench-Macro, Su et al. 2021). The
 ``mbconv`` kind is MobileNetV2's inverted residual block (Sandler et al. 2018):
 1x1 expansion, depthwise ``kernel``, linear 1x1 projection, and a residual when
-the shape is kept. Knows nothing about spaces or search.
+the shape is kept. The ``attention`` kind is the attention gate of Attention U-Net
+(Oktay et al. 2018, ``attention_gate.py``) and the ``multiscale`` kind the
+multi-scale fusion block of parallel kernels or dilations (Inception, Szegedy et
+al. 2015; ASPP, Chen et al. 2017; ``multiscale.py``). Every kind builds for 1D, 2D
+and 3D: on volumes ``conv3x3`` is a 3x3x3 convolution, ``sepconv3x3`` a depthwise
+3x3x3 one followed by a pointwise one, ``dilconv3x3`` a 3x3x3 one of dilation 2 and
+``maxpool3x3`` a 3x3x3 pooling. Knows nothing about spaces or search.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+
+from naslib_mini.spaces.multiscale import FUSIONS
 
 __all__ = ["OPS", "ConvBN", "InvertedResidual", "Operation", "batch_norm", "conv", "get_op", "op_names"]
 
-KINDS = ("conv", "sepconv", "mbconv", "maxpool", "avgpool", "identity", "zero")
+KINDS = ("conv", "sepconv", "mbconv", "maxpool", "avgpool", "identity", "zero", "attention", "multiscale")
+#: Kinds whose operation learns weights.
+WEIGHTED_KINDS = ("conv", "sepconv", "mbconv", "attention", "multiscale")
 #: How an operation that cannot change channels projects: after a ReLU (DARTS, NAS-Bench-201) or linearly.
 PROJECTIONS = ("relu-conv-bn", "conv-bn")
 
@@ -96,12 +107,33 @@ class Pool(nn.Module):
         super().__init__()
         if kind == "maxpool":
             self.pool = (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)[ndim - 1](kernel, stride, kernel // 2)
+        elif ndim == 3:
+            self.pool = PaddedAvgPool3d(kernel, stride)
         else:
-            self.pool = (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)[ndim - 1](
-                kernel, stride, kernel // 2, count_include_pad=False)
+            self.pool = (nn.AvgPool1d, nn.AvgPool2d)[ndim - 1](kernel, stride, kernel // 2, count_include_pad=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.pool(x)
+
+
+class PaddedAvgPool3d(nn.Module):
+    """3D average pooling over the real voxels of each window (``count_include_pad=False``), on any size.
+
+    ``nn.AvgPool3d`` refuses volumes smaller than its kernel even when its padding would
+    cover them, and a chain of stride-2 layers shrinks a 16^3 volume to 2^3 and 1^3; so
+    the volume is zero-padded first and each window's sum is divided by its number of
+    real voxels (the same pool applied to padded ones), which is the same average.
+    """
+
+    def __init__(self, kernel: int, stride: int) -> None:
+        super().__init__()
+        self.padding = (kernel // 2,) * 6
+        self.pool = nn.AvgPool3d(kernel, stride, 0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        total = self.pool(F.pad(x, self.padding))
+        count = self.pool(F.pad(torch.ones_like(x[:, :1]), self.padding))
+        return total / count
 
 
 class Subsample(nn.Module):
@@ -135,13 +167,20 @@ class Operation:
 
     Attributes:
         name: Key in ``OPS``.
-        kind: One of ``conv``, ``sepconv``, ``mbconv``, ``maxpool``, ``avgpool``, ``identity``, ``zero``.
-        kernel: Kernel size (1 for identity and zero; the depthwise kernel of ``mbconv``).
+        kind: One of ``conv``, ``sepconv``, ``mbconv``, ``maxpool``, ``avgpool``, ``identity``, ``zero``,
+            ``attention``, ``multiscale``.
+        kernel: Kernel size (1 for identity and zero; the depthwise kernel of ``mbconv``; the
+            kernel of the convolution that computes an attention gate's gating signal; the
+            largest branch kernel of a ``multiscale`` block).
         dilation: Dilation of a convolution.
         expansion: Expansion ratio of an ``mbconv`` block (hidden channels = ratio x input channels).
         projection: How a pool or identity changes channels: ``"relu-conv-bn"`` (a 1x1
             ReLU-Conv-BN, as NAS-Bench-201) or ``"conv-bn"`` (a linear 1x1 Conv-BN, as
             NAS-Bench-Macro's identity downsample).
+        branches: ``(kernel, dilation)`` of each parallel branch of a ``multiscale`` block
+            (at least two; empty for every other kind).
+        fusion: How a ``multiscale`` block fuses its branches: ``"concat"`` (and a 1x1
+            Conv-BN) or ``"sum"``.
     """
 
     name: str
@@ -150,17 +189,31 @@ class Operation:
     dilation: int = 1
     expansion: int = 1
     projection: str = "relu-conv-bn"
+    branches: tuple[tuple[int, int], ...] = ()
+    fusion: str = "concat"
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown operation kind {self.kind!r}; valid kinds: {', '.join(KINDS)}")
         if self.projection not in PROJECTIONS:
             raise ValueError(f"unknown projection {self.projection!r}; valid choices: {', '.join(PROJECTIONS)}")
+        if self.fusion not in FUSIONS:
+            raise ValueError(f"unknown fusion {self.fusion!r}; valid choices: {', '.join(FUSIONS)}")
+        branches = tuple(tuple(branch) for branch in self.branches)
+        object.__setattr__(self, "branches", branches)
+        if (self.kind == "multiscale") != bool(branches) or (branches and len(branches) < 2):
+            raise ValueError(f"operation {self.name!r}: a multiscale block needs at least two (kernel, dilation) "
+                             f"branches and no other kind takes any, got kind {self.kind!r} with {branches!r}")
+        for branch in branches:
+            if len(branch) != 2 or not all(isinstance(v, int) and v >= 1 for v in branch) or branch[0] % 2 == 0:
+                raise ValueError(f"operation {self.name!r}: a branch must be (odd kernel >= 1, dilation >= 1), "
+                                 f"got {branch!r}")
 
     @property
     def has_weights(self) -> bool:
-        """Whether the operation itself learns (convolutions do; pools, identity and zero do not)."""
-        return self.kind in ("conv", "sepconv", "mbconv")
+        """Whether the operation itself learns (convolutions, gates and fusion blocks do; pools, identity
+        and zero do not)."""
+        return self.kind in WEIGHTED_KINDS
 
     @property
     def is_zero(self) -> bool:
@@ -184,6 +237,12 @@ class Operation:
         conv(ndim)  # validates ndim
         if self.kind in ("conv", "sepconv"):
             return ReLUConvBN(c_in, c_out, self.kernel, stride, ndim, self.dilation, self.kind == "sepconv")
+        if self.kind == "attention":
+            from naslib_mini.spaces.attention_gate import AttentionGate
+            return AttentionGate(c_in, c_out, stride, ndim, self.kernel)
+        if self.kind == "multiscale":
+            from naslib_mini.spaces.multiscale import MultiScaleFusion
+            return MultiScaleFusion(c_in, c_out, stride, ndim, self.branches, self.fusion)
         if self.kind == "mbconv":
             return InvertedResidual(c_in, c_out, self.kernel, self.expansion, stride, ndim)
         if self.kind == "zero":
@@ -222,6 +281,13 @@ OPS: dict[str, Operation] = {op.name: op for op in (
     Operation("mb3_k3", "mbconv", 3, expansion=3),
     Operation("mb6_k5", "mbconv", 5, expansion=6),
     Operation("mb_identity", "identity", projection="conv-bn"),
+    # Operations of medical 3D networks: the attention gate of Attention U-Net (Oktay et al. 2018)
+    # and multi-scale fusion of parallel kernels (Inception) or dilations (ASPP), concatenated and
+    # projected by a 1x1 Conv-BN, or summed.
+    Operation("attention_gate", "attention", 3),
+    Operation("msfusion_k135", "multiscale", 5, branches=((1, 1), (3, 1), (5, 1))),
+    Operation("msfusion_d124", "multiscale", 3, branches=((3, 1), (3, 2), (3, 4))),
+    Operation("msfusion_sum_d12", "multiscale", 3, branches=((3, 1), (3, 2)), fusion="sum"),
 )}
 
 

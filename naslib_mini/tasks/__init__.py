@@ -1,5 +1,6 @@
 """Tasks. Importing this package registers every task in ``TASKS``."""
 from naslib_mini.tasks.base import TASKS, Task, TaskSpec
 from naslib_mini.tasks.classification import cache_dir
+from naslib_mini.tasks import lesions, medmnist  # noqa: F401  (register lesions3d and medmnist3d)
 
 __all__ = ["TASKS", "Task", "TaskSpec", "cache_dir"]

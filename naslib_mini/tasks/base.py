@@ -7,7 +7,7 @@ only; the test split is for the final report. Knows nothing about search.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -29,11 +29,14 @@ class TaskSpec:
         input_shape: ``(channels, *spatial)``: ``(1, 40)`` for MNIST-1D,
             ``(1, 8, 8)`` for digits, ``(3, 32, 32)`` for CIFAR-10.
         num_classes: Number of classes of the classification head.
+        report_auc: Whether estimators add the ROC AUC (``val_auc``, ``test_auc``) to the
+            accuracy they report, as medical imaging tasks do (``estimators/auc.py``).
     """
 
     name: str
     input_shape: tuple[int, ...]
     num_classes: int
+    report_auc: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.input_shape) not in (2, 3, 4):
