@@ -72,3 +72,6 @@ __all__ += ["one_shot"]
 # AutoML-Zero (Real et al. 2020): evolving learning algorithms as programs
 from naslib_mini import automl_zero  # noqa: E402
 __all__ += ["automl_zero"]
+# parallel and distributed evaluation: Dask workers, and a simulated pool on a virtual clock
+from naslib_mini.parallel import DaskPool, Pool  # noqa: E402
+__all__ += ["DaskPool", "Pool"]

@@ -1,0 +1,252 @@
+"""Where trials run when several run at once: the pool interface and its Dask implementation.
+
+``Pool`` is what ``loop.run`` needs from a set of workers: take an estimator once,
+evaluate candidates as they are submitted, and hand back finished trials in the order
+they finish. ``DaskPool`` runs them on Dask distributed workers (Rocklin 2015, "Dask:
+parallel computation with blocked algorithms and task scheduling"): by default a
+``LocalCluster`` of single-threaded worker processes bound to 127.0.0.1, or the
+workers of a running scheduler (``scheduler="tcp://host:port"``).
+
+The estimator travels to each worker once, as a worker plugin (installed again on a
+worker that restarts), never with each trial; an estimator that builds its data lazily
+builds it on the worker. Faults: a worker that dies mid-trial (a SIGKILL, the kernel's
+out-of-memory killer) has its trial retried on another worker by the scheduler, up to
+``retries`` times, after which the trial is a failed trial (``KilledWorker``). A trial
+over its ``timeout`` is a failed trial; the worker running it is restarted (its nanny
+starts a fresh process), so it is free for the next trial whatever the trial was stuck in.
+
+Knows nothing about strategies, journals or budgets: the loop, on the driver, tells
+results and alone writes the journal.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING, Any, Protocol
+
+from naslib_mini.types import Candidate, ConfigurationError, Trial, TrialState
+
+if TYPE_CHECKING:
+    from naslib_mini.estimators.base import Estimator
+
+__all__ = ["DaskPool", "Pool"]
+
+log = logging.getLogger(__name__)
+
+
+class Pool(Protocol):
+    """Workers that evaluate candidates; ``loop.run(..., pool=...)`` keeps ``slots`` of them busy."""
+
+    #: Trials the pool evaluates at once.
+    slots: int
+
+    def start(self, estimator: "Estimator") -> None:
+        """Hand the estimator to the workers, once per search."""
+
+    def submit(self, candidate: Candidate, ticket: int) -> None:
+        """Start evaluating ``candidate``; its trial comes back from ``wait`` numbered ``ticket``."""
+
+    def wait(self) -> list[Trial]:
+        """Block until at least one submitted trial finished; return the finished ones.
+
+        Raises:
+            ConfigurationError: The estimator cannot work as configured (raised on a worker).
+        """
+
+    def cancel(self) -> None:
+        """Drop every trial still in flight (the search stops early)."""
+
+
+def _plugin_class() -> type:
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class EstimatorPlugin(WorkerPlugin):
+        """Holds one search's estimator on a worker; Dask installs it on every worker, also restarted ones."""
+
+        def __init__(self, name: str, estimator: "Estimator") -> None:
+            self.name = name
+            self.estimator = estimator
+
+    return EstimatorPlugin
+
+
+def evaluate_on_worker(plugin: str, candidate: Candidate, ticket: int) -> Trial:
+    """The Dask task of one trial: ``loop.evaluate`` with the estimator installed on this worker."""
+    from distributed import get_worker
+
+    from naslib_mini.loop import evaluate
+
+    return evaluate(get_worker().plugins[plugin].estimator, candidate, ticket)
+
+
+class DaskPool:
+    """Dask distributed workers: a local cluster of single-threaded processes, or a running scheduler's.
+
+    Use it as a context manager (or call ``close``); ``run(..., workers=N)`` makes and
+    closes one itself.
+
+    Args:
+        workers: Worker processes of the local cluster, one thread each; with ``scheduler``,
+            the trials kept in flight (at most the cluster's worker threads, usually).
+        scheduler: Address of a running Dask scheduler, ``"tcp://host:port"``; its own
+            ``distributed.scheduler.allowed-failures`` setting then decides the retries.
+        timeout: Seconds after which a trial is stopped, its worker restarted and the trial
+            recorded as failed (counted from its submission: at most ``workers`` trials are
+            in flight, so each starts when submitted); ``None`` waits as long as it takes.
+        retries: Times a trial whose worker died is run again on another worker before it
+            is recorded as failed (local cluster only).
+        dashboard: Serve Dask's dashboard on a free port of 127.0.0.1 (``dashboard_link``).
+
+    Example:
+        >>> import naslib_mini as nm
+        >>> space = nm.SPACES.create("nb201")
+        >>> with nm.DaskPool(workers=2) as pool:  # doctest: +SKIP
+        ...     history = nm.run(nm.STRATEGIES.create("rea", space=space, seed=0),
+        ...                      nm.ESTIMATORS.create("tabular", dataset="cifar10"),
+        ...                      nm.Budget(trials=20), pool=pool)
+    """
+
+    def __init__(self, workers: int = 2, scheduler: str | None = None, timeout: float | None = None,
+                 retries: int = 1, dashboard: bool = False) -> None:
+        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+            raise ValueError(f"workers must be a positive integer, got {workers!r}")
+        if scheduler is not None and not (isinstance(scheduler, str) and "://" in scheduler):
+            raise ValueError(f"scheduler must be a Dask scheduler address such as 'tcp://127.0.0.1:8786', "
+                             f"got {scheduler!r}")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or not timeout > 0):
+            raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise ValueError(f"retries must be an integer >= 0, got {retries!r}")
+        self.slots = workers
+        self.scheduler = scheduler
+        self.timeout = None if timeout is None else float(timeout)
+        self.retries = retries
+        self.dashboard = dashboard
+        self.cluster: Any = None
+        self.client: Any = None
+        self._plugin: str | None = None
+        self._futures: dict[Any, tuple[Candidate, int, float]] = {}
+
+    # -- life cycle ------------------------------------------------------------------------
+    def connect(self) -> Any:
+        """The Dask client, starting the local cluster (or connecting to ``scheduler``) on first use."""
+        if self.client is None:
+            from distributed import Client, LocalCluster
+
+            if self.scheduler is not None:
+                self.client = Client(self.scheduler, set_as_default=False)
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=self.slots, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0" if self.dashboard else None,
+                    scheduler_kwargs={"allowed_failures": self.retries, "dashboard": self.dashboard},
+                    silence_logs=logging.ERROR)
+                self.client = Client(self.cluster, set_as_default=False)
+            log.info("dask pool: %d slots on %s", self.slots, self.client.scheduler.address)
+        return self.client
+
+    @property
+    def dashboard_link(self) -> str | None:
+        return self.client.dashboard_link if self.client is not None and self.dashboard else None
+
+    def close(self) -> None:
+        """Cancel what is in flight, close the client and the local cluster."""
+        if self.client is not None:
+            self.cancel()
+            self.client.close()
+            self.client = None
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+
+    def __enter__(self) -> "DaskPool":
+        self.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the Pool interface ------------------------------------------------------------------
+    def start(self, estimator: "Estimator") -> None:
+        client = self.connect()
+        if self._plugin is not None:
+            client.unregister_worker_plugin(self._plugin)
+        self._plugin = f"naslib-estimator-{uuid.uuid4().hex}"
+        client.register_plugin(_plugin_class()(self._plugin, estimator))
+
+    def submit(self, candidate: Candidate, ticket: int) -> None:
+        if self._plugin is None:
+            raise RuntimeError("DaskPool.submit before start(estimator)")
+        future = self.client.submit(evaluate_on_worker, self._plugin, candidate, ticket, pure=False,
+                                    key=f"trial-{ticket}-{uuid.uuid4().hex[:8]}")
+        self._futures[future] = (candidate, ticket, time.monotonic())
+
+    def wait(self) -> list[Trial]:
+        from distributed import wait
+
+        if not self._futures:
+            raise RuntimeError("DaskPool.wait with no trial in flight")
+        while True:
+            limit = None
+            if self.timeout is not None:
+                first = min(submitted for _, _, submitted in self._futures.values())
+                limit = max(0.0, first + self.timeout - time.monotonic())
+            try:
+                with self.client.as_current():
+                    done, _ = wait(list(self._futures), timeout=limit, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            trials = [self._finished(future) for future in done]
+            trials += self._stop_overdue()
+            if trials:
+                return trials
+
+    def cancel(self) -> None:
+        if self._futures:
+            self.client.cancel(list(self._futures))
+            self._futures.clear()
+
+    # -- outcomes ------------------------------------------------------------------------------
+    def _finished(self, future: Any) -> Trial:
+        from distributed import KilledWorker
+
+        candidate, ticket, submitted = self._futures.pop(future)
+        if future.status == "finished":
+            return future.result()
+        error = future.exception() if future.status == "error" else None
+        if isinstance(error, ConfigurationError):
+            self.cancel()
+            raise error
+        if isinstance(error, KilledWorker):
+            message = f"KilledWorker: its worker died {self.retries + 1} time(s) while evaluating it"
+        else:
+            message = f"{type(error).__name__}: {error}" if error is not None else f"Cancelled: {future.status}"
+        log.info("trial %d failed on the pool: %s", ticket, message)
+        return Trial(ticket, candidate, TrialState.FAILED, error=message, cost=time.monotonic() - submitted)
+
+    def _stop_overdue(self) -> list[Trial]:
+        """Failed trials for those over ``timeout``; their workers are restarted to be free again."""
+        if self.timeout is None:
+            return []
+        now = time.monotonic()
+        overdue = [f for f, (_, _, submitted) in self._futures.items() if now - submitted >= self.timeout]
+        if not overdue:
+            return []
+        keys = {f.key for f in overdue}
+        busy = [worker for worker, running in self.client.processing().items() if keys & set(running)]
+        self.client.cancel(overdue)
+        if busy:
+            try:
+                self.client.restart_workers(busy)
+            except Exception as exc:  # a worker without a nanny cannot restart; it frees itself when done
+                log.warning("could not restart workers %s after a timeout: %s", busy, exc)
+        trials = []
+        for future in overdue:
+            candidate, ticket, submitted = self._futures.pop(future)
+            log.info("trial %d exceeded its time limit of %g s", ticket, self.timeout)
+            trials.append(Trial(ticket, candidate, TrialState.FAILED,
+                                error=f"TimeoutError: over the time limit of {self.timeout:g} s",
+                                cost=now - submitted))
+        return trials
