@@ -74,4 +74,5 @@ from naslib_mini import automl_zero  # noqa: E402
 __all__ += ["automl_zero"]
 # parallel and distributed evaluation: Dask workers, and a simulated pool on a virtual clock
 from naslib_mini.parallel import DaskPool, Pool  # noqa: E402
-__all__ += ["DaskPool", "Pool"]
+from naslib_mini.simulation import SimulatedPool, time_to_reach  # noqa: E402
+__all__ += ["DaskPool", "Pool", "SimulatedPool", "time_to_reach"]

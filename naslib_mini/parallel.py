@@ -72,28 +72,37 @@ def _plugin_class() -> type:
 
 
 def evaluate_on_worker(plugin: str, candidate: Candidate, ticket: int) -> Trial:
-    """The Dask task of one trial: ``loop.evaluate`` with the estimator installed on this worker."""
+    """The Dask task of one trial: ``loop.evaluate`` with the estimator installed on this worker.
+
+    Logs the moment it starts (a Dask event under the plugin's name), from which the
+    driver counts the trial's time limit.
+    """
     from distributed import get_worker
 
     from naslib_mini.loop import evaluate
 
-    return evaluate(get_worker().plugins[plugin].estimator, candidate, ticket)
+    worker = get_worker()
+    worker.log_event(plugin, {"key": worker.get_current_task()})
+    return evaluate(worker.plugins[plugin].estimator, candidate, ticket)
 
 
 class DaskPool:
     """Dask distributed workers: a local cluster of single-threaded processes, or a running scheduler's.
 
     Use it as a context manager (or call ``close``); ``run(..., workers=N)`` makes and
-    closes one itself.
+    closes one itself. The local cluster starts its workers as new Python processes
+    (``spawn``), which import the main module again: a script that uses it needs the
+    ``if __name__ == "__main__":`` guard, as with ``multiprocessing``.
 
     Args:
         workers: Worker processes of the local cluster, one thread each; with ``scheduler``,
             the trials kept in flight (at most the cluster's worker threads, usually).
         scheduler: Address of a running Dask scheduler, ``"tcp://host:port"``; its own
             ``distributed.scheduler.allowed-failures`` setting then decides the retries.
-        timeout: Seconds after which a trial is stopped, its worker restarted and the trial
-            recorded as failed (counted from its submission: at most ``workers`` trials are
-            in flight, so each starts when submitted); ``None`` waits as long as it takes.
+        timeout: Seconds after which a running trial is stopped, its worker restarted and
+            the trial recorded as failed (counted from when it started on its latest worker,
+            so time spent waiting for a worker or on a worker that died does not count);
+            ``None`` waits as long as it takes.
         retries: Times a trial whose worker died is run again on another worker before it
             is recorded as failed (local cluster only).
         dashboard: Serve Dask's dashboard on a free port of 127.0.0.1 (``dashboard_link``).
@@ -127,7 +136,8 @@ class DaskPool:
         self.cluster: Any = None
         self.client: Any = None
         self._plugin: str | None = None
-        self._futures: dict[Any, tuple[Candidate, int, float]] = {}
+        self._futures: dict[Any, tuple[Candidate, int, float]] = {}  # future -> candidate, ticket, submitted
+        self._started: dict[str, float] = {}  # task key -> when it last started on a worker (time.time())
 
     # -- life cycle ------------------------------------------------------------------------
     def connect(self) -> Any:
@@ -190,9 +200,11 @@ class DaskPool:
             raise RuntimeError("DaskPool.wait with no trial in flight")
         while True:
             limit = None
-            if self.timeout is not None:
-                first = min(submitted for _, _, submitted in self._futures.values())
-                limit = max(0.0, first + self.timeout - time.monotonic())
+            if self.timeout is not None:  # wake at the first deadline, and every second to see new starts
+                self._read_starts()
+                starts = [self._started[f.key] for f in self._futures if f.key in self._started]
+                limit = min([1.0] + [start + self.timeout - time.time() for start in starts])
+                limit = max(limit, 0.0)
             try:
                 with self.client.as_current():
                     done, _ = wait(list(self._futures), timeout=limit, return_when="FIRST_COMPLETED")
@@ -213,6 +225,7 @@ class DaskPool:
         from distributed import KilledWorker
 
         candidate, ticket, submitted = self._futures.pop(future)
+        self._started.pop(future.key, None)
         if future.status == "finished":
             return future.result()
         error = future.exception() if future.status == "error" else None
@@ -230,8 +243,9 @@ class DaskPool:
         """Failed trials for those over ``timeout``; their workers are restarted to be free again."""
         if self.timeout is None:
             return []
-        now = time.monotonic()
-        overdue = [f for f, (_, _, submitted) in self._futures.items() if now - submitted >= self.timeout]
+        self._read_starts()
+        now = time.time()
+        overdue = [f for f in self._futures if f.key in self._started and now - self._started[f.key] >= self.timeout]
         if not overdue:
             return []
         keys = {f.key for f in overdue}
@@ -244,9 +258,17 @@ class DaskPool:
                 log.warning("could not restart workers %s after a timeout: %s", busy, exc)
         trials = []
         for future in overdue:
-            candidate, ticket, submitted = self._futures.pop(future)
+            candidate, ticket, _ = self._futures.pop(future)
+            started = self._started.pop(future.key)
             log.info("trial %d exceeded its time limit of %g s", ticket, self.timeout)
             trials.append(Trial(ticket, candidate, TrialState.FAILED,
                                 error=f"TimeoutError: over the time limit of {self.timeout:g} s",
-                                cost=now - submitted))
+                                cost=now - started))
         return trials
+
+    def _read_starts(self) -> None:
+        """When each trial in flight last started, from the events its tasks logged."""
+        keys = {future.key for future in self._futures}
+        for stamp, message in self.client.get_events(self._plugin):
+            if message["key"] in keys:
+                self._started[message["key"]] = max(stamp, self._started.get(message["key"], stamp))
