@@ -12,8 +12,8 @@ worker that restarts), never with each trial; an estimator that builds its data 
 builds it on the worker. Faults: a worker that dies mid-trial (a SIGKILL, the kernel's
 out-of-memory killer) has its trial retried on another worker by the scheduler, up to
 ``retries`` times, after which the trial is a failed trial (``KilledWorker``). A trial
-over its ``timeout`` is a failed trial; the worker running it is restarted (its nanny
-starts a fresh process), so it is free for the next trial whatever the trial was stuck in.
+over its ``timeout`` is a failed trial; the worker process running it is ended and its
+nanny starts a fresh one, so it is free for the next trial whatever the trial was stuck in.
 
 Knows nothing about strategies, journals or budgets: the loop, on the driver, tells
 results and alone writes the journal.
@@ -21,6 +21,7 @@ results and alone writes the journal.
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from typing import TYPE_CHECKING, Any, Protocol
@@ -86,6 +87,11 @@ def evaluate_on_worker(plugin: str, candidate: Candidate, ticket: int) -> Trial:
     return evaluate(worker.plugins[plugin].estimator, candidate, ticket)
 
 
+async def end_process() -> None:
+    """Run on a worker's event loop: end its process at once, so its nanny starts a fresh one."""
+    os._exit(1)
+
+
 class DaskPool:
     """Dask distributed workers: a local cluster of single-threaded processes, or a running scheduler's.
 
@@ -102,7 +108,8 @@ class DaskPool:
         timeout: Seconds after which a running trial is stopped, its worker restarted and
             the trial recorded as failed (counted from when it started on its latest worker,
             so time spent waiting for a worker or on a worker that died does not count);
-            ``None`` waits as long as it takes.
+            ``None`` waits as long as it takes. The workers of a ``scheduler`` of your own need
+            nannies (``dask worker``'s default) to come back after a time-out.
         retries: Times a trial whose worker died is run again on another worker before it
             is recorded as failed (local cluster only).
         dashboard: Serve Dask's dashboard on a free port of 127.0.0.1 (``dashboard_link``).
@@ -143,19 +150,28 @@ class DaskPool:
     def connect(self) -> Any:
         """The Dask client, starting the local cluster (or connecting to ``scheduler``) on first use."""
         if self.client is None:
+            import dask
             from distributed import Client, LocalCluster
 
             if self.scheduler is not None:
                 self.client = Client(self.scheduler, set_as_default=False)
             else:
-                self.cluster = LocalCluster(
-                    n_workers=self.slots, threads_per_worker=1, processes=True, host="127.0.0.1",
-                    dashboard_address="127.0.0.1:0" if self.dashboard else None,
-                    scheduler_kwargs={"allowed_failures": self.retries, "dashboard": self.dashboard},
-                    silence_logs=logging.ERROR)
+                # one task per single-threaded worker at a time (Dask's default queues a second one
+                # behind it), so a worker that dies or is stopped takes no waiting trial with it
+                with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                    self.cluster = self._local_cluster(LocalCluster)
                 self.client = Client(self.cluster, set_as_default=False)
             log.info("dask pool: %d slots on %s", self.slots, self.client.scheduler.address)
         return self.client
+
+    def _local_cluster(self, LocalCluster: type) -> Any:
+        return LocalCluster(
+                    n_workers=self.slots, threads_per_worker=1, processes=True, host="127.0.0.1",
+                    # the scheduler's HTTP server (health checks; the dashboard if asked) runs in any
+                    # case: bind it to a free port of 127.0.0.1, never to every interface
+                    dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0",
+                    scheduler_kwargs={"allowed_failures": self.retries, "dashboard": self.dashboard},
+                    silence_logs=logging.ERROR)
 
     @property
     def dashboard_link(self) -> str | None:
@@ -251,11 +267,9 @@ class DaskPool:
         keys = {f.key for f in overdue}
         busy = [worker for worker, running in self.client.processing().items() if keys & set(running)]
         self.client.cancel(overdue)
-        if busy:
-            try:
-                self.client.restart_workers(busy)
-            except Exception as exc:  # a worker without a nanny cannot restart; it frees itself when done
-                log.warning("could not restart workers %s after a timeout: %s", busy, exc)
+        if busy:  # end the worker process from its event loop (the stuck thread cannot be stopped);
+            # its nanny starts a fresh one, and the cancelled trial is not retried
+            self.client.run(end_process, workers=busy, wait=False)
         trials = []
         for future in overdue:
             candidate, ticket, _ = self._futures.pop(future)

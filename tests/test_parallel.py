@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import collections
+import os
 
 import numpy as np
+import psutil
 import pytest
 
 import naslib_mini as nm
@@ -27,6 +29,13 @@ def overlapping(timeline):
         running += step
         most = max(most, running)
     return most
+
+
+def listening_addresses():
+    """The addresses that this process and its children (the local cluster) listen on."""
+    me = psutil.Process(os.getpid())
+    return {c.laddr.ip for p in [me, *me.children(recursive=True)] for c in p.net_connections("inet")
+            if c.status == psutil.CONN_LISTEN}
 
 
 def test_asynchronous_keeps_every_worker_busy_and_tells_as_results_finish(space):
@@ -126,6 +135,7 @@ def test_dask_workers_survive_a_killed_worker_and_a_hung_trial(space, tmp_path):
     estimator = FaultyEstimator(table(), space, faults, tmp_path)
     journal = tmp_path / "journal.jsonl"
     with nm.DaskPool(workers=2, timeout=3.0, retries=1) as pool:
+        assert listening_addresses() == {"127.0.0.1"}  # scheduler, nannies, workers: this machine only
         history = nm.run(nm.STRATEGIES.create("random", space=space, seed=0), estimator, nm.Budget(trials=8),
                          journal=journal, pool=pool)
         # the workers are free again: once the killed ones are restarted, a second search runs on both
@@ -140,3 +150,31 @@ def test_dask_workers_survive_a_killed_worker_and_a_hung_trial(space, tmp_path):
     assert by_arch[archs[3]].error.startswith("TimeoutError")
     assert all(by_arch[a].ok for a in archs if a not in (archs[2], archs[3]))
     assert all(t.ok for t in again) and len({t.measurement.metrics["pid"] for t in again}) == 2
+
+
+def test_cli_workers_and_scheduler_reach_the_loop(tmp_path, monkeypatch):
+    from naslib_mini.cli import main
+    from naslib_mini.cli import search as command_search
+
+    seen = {}
+
+    def record(strategy, estimator, budget, **kwargs):
+        seen.update(kwargs)
+        return nm.History(strategy.space)  # nothing completed: the command stops with status 1
+
+    monkeypatch.setattr(command_search, "run", record)
+    argv = ["search", "--out", str(tmp_path / "run"), "--trials", "2", "--epochs", "1", "--no-progress"]
+    assert main([*argv, "--workers", "3", "--scheduler", "tcp://127.0.0.1:8786"]) == 1
+    assert (seen["workers"], seen["scheduler"]) == (3, "tcp://127.0.0.1:8786")
+
+
+@pytest.mark.parametrize("option, words", [(["--workers", "0"], "expected a positive integer"),
+                                           (["--scheduler", "127.0.0.1:8786"], "expected a Dask scheduler address")])
+def test_cli_bad_parallel_options_are_one_line_usage_errors(option, words, capsys):
+    from naslib_mini.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["search", *option])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1
