@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from naslib_mini.history import is_incumbent_candidate
 from naslib_mini.types import Candidate, Trial
 
 if TYPE_CHECKING:
@@ -113,25 +114,34 @@ class SimulatedPool:
 
 
 def time_to_reach(timeline: list[Span], target: float, metric: str | None = None) -> float:
-    """Simulated seconds until a finished trial first reached ``target``; ``inf`` if none did.
+    """Simulated seconds until the incumbent reached ``target``; ``inf`` if it never did.
+
+    The incumbent is the complete trial with the best score so far (as ``History.best``
+    picks it, the earliest on ties), taken in the order trials finished; with ``metric``
+    its value of that metric counts instead of its score, e.g. the test accuracy of the
+    architecture the search would return, chosen by validation accuracy.
 
     Args:
         timeline: ``SimulatedPool.timeline``.
-        target: The score (or ``metric`` value) to reach.
+        target: The value to reach.
         metric: A metric of the measurement (``"test_accuracy"``, say) instead of the score.
 
     Example:
         >>> from naslib_mini.types import Measurement, TrialState
-        >>> trials = [Trial(i, Candidate(i), TrialState.COMPLETE, Measurement(s, 1.0)) for i, s in enumerate([.5, .9])]
-        >>> time_to_reach([Span(0, 0, 0, 3.0, trials[0]), Span(1, 1, 0, 5.0, trials[1])], 0.8)
-        5.0
+        >>> def span(i, finish, val, test):
+        ...     m = Measurement(val, 1.0, {"test_accuracy": test})
+        ...     return Span(i, 0, 0.0, finish, Trial(i, Candidate(i), TrialState.COMPLETE, m))
+        >>> timeline = [span(0, 3.0, 0.5, 0.6), span(1, 5.0, 0.9, 0.7), span(2, 8.0, 0.8, 0.95)]
+        >>> time_to_reach(timeline, 0.7, metric="test_accuracy"), time_to_reach(timeline, 0.9, "test_accuracy")
+        (5.0, inf)
     """
-    reached = math.inf
-    for span in timeline:
+    best: float | None = None
+    for span in sorted(timeline, key=lambda s: s.finish):
         trial = span.trial
-        if not trial.ok:
+        if not is_incumbent_candidate(trial) or (best is not None and trial.score <= best):
             continue
+        best = trial.score
         value = trial.score if metric is None else trial.measurement.metrics.get(metric, -math.inf)
         if value >= target:
-            reached = min(reached, span.finish)
-    return reached
+            return span.finish
+    return math.inf

@@ -30,3 +30,5 @@ __all__ += ["plot_front"]
 from naslib_mini.viz.automl_zero import plot_program_search  # noqa: E402
 
 __all__ += ["plot_program_search"]
+from naslib_mini.viz.parallel import plot_scaling, plot_timeline  # noqa: E402
+__all__ += ["plot_scaling", "plot_timeline"]
