@@ -9,10 +9,11 @@ workers; ``simulation.SimulatedPool``: a virtual clock) and tells each result as
 finishes, in whatever order (asynchronous evaluation; Kandasamy et al. 2018,
 "Parallelised Bayesian optimisation via Thompson sampling", compare it with
 synchronous batches), or, with ``synchronous=True``, asks a batch of N and waits
-for all of it. A strategy that declares ``sequential = True`` gets one ask at a time. A candidate that raises is a failed trial and the
-search goes on, except for a ``ConfigurationError`` (missing data, an estimator
-that does not fit the space): no trial could succeed, so the search stops with it.
-Knows nothing about particular spaces, strategies or estimators.
+for all of it. A strategy that declares ``sequential = True`` gets one ask at a
+time. A candidate that raises is a failed trial and the search goes on, except
+for a ``ConfigurationError`` (missing data, an estimator that does not fit the
+space): no trial could succeed, so the search stops with it. The driver alone
+writes the journal. Knows nothing about particular spaces, strategies or estimators.
 """
 from __future__ import annotations
 

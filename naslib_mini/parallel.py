@@ -166,21 +166,24 @@ class DaskPool:
 
     def _local_cluster(self, LocalCluster: type) -> Any:
         return LocalCluster(
-                    n_workers=self.slots, threads_per_worker=1, processes=True, host="127.0.0.1",
-                    # the scheduler's HTTP server (health checks; the dashboard if asked) runs in any
-                    # case: bind it to a free port of 127.0.0.1, never to every interface
-                    dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0",
-                    scheduler_kwargs={"allowed_failures": self.retries, "dashboard": self.dashboard},
-                    silence_logs=logging.ERROR)
+            n_workers=self.slots, threads_per_worker=1, processes=True, host="127.0.0.1",
+            # the scheduler's HTTP server (health checks; the dashboard if asked) runs in any
+            # case: bind it to a free port of 127.0.0.1, never to every interface
+            dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"allowed_failures": self.retries, "dashboard": self.dashboard},
+            silence_logs=logging.ERROR)
 
     @property
     def dashboard_link(self) -> str | None:
         return self.client.dashboard_link if self.client is not None and self.dashboard else None
 
     def close(self) -> None:
-        """Cancel what is in flight, close the client and the local cluster."""
+        """Cancel what is in flight, take the estimator off the workers, close the client and the local cluster."""
         if self.client is not None:
             self.cancel()
+            if self._plugin is not None and self.cluster is None:  # a cluster of others: leave it clean
+                self.client.unregister_worker_plugin(self._plugin)
+            self._plugin = None
             self.client.close()
             self.client = None
         if self.cluster is not None:
