@@ -22,8 +22,10 @@ Results go to ``--out`` (``benchmarks/results/parallel.json``) and a table is pr
 ``nm.viz.plot_scaling`` draws the curves.
 
 Usage:
-    python benchmarks/parallel.py                 # full run, about 15 minutes on 2 quiet cores
+    python benchmarks/parallel.py                 # full run, about 10 minutes on 2 cores
     python benchmarks/parallel.py --part scaling  # the simulation only (a few minutes, no training)
+    python benchmarks/parallel.py --part throughput  # the real training only (about 3 minutes); the
+                                                     # other part's last reading in --out is kept
     python benchmarks/parallel.py --quick         # smoke configuration, about a minute
 """
 from __future__ import annotations
@@ -111,6 +113,9 @@ def throughput(args: argparse.Namespace) -> dict:
             rows.append({"workers": workers, "trials": len(history), "failed": sum(not t.ok for t in history),
                          "wall_seconds": wall, "trials_per_hour": 3600 * len(history) / wall,
                          "training_seconds": history.total_cost,
+                         # trainings running at once on average: 2 means both workers stayed busy, whatever
+                         # the trials per hour (on a loaded machine each training is then slower)
+                         "concurrency": history.total_cost / wall,
                          "archs": [space.to_str(t.arch) for t in history],
                          "load_before": load_before, "load_after": os.getloadavg()})
     one, two = rows
@@ -157,10 +162,12 @@ def print_report(report: dict) -> None:
         part = report["throughput"]
         print(f"\nReal training on MNIST-1D ({part['samples']} examples, {part['epochs']} epochs per trial), "
               "single-threaded Dask workers")
-        print(f"{'workers':>8} {'trials':>7} {'wall s':>8} {'trials/h':>9} {'load before':>12} {'load after':>11}")
+        print(f"{'workers':>8} {'trials':>7} {'wall s':>8} {'trials/h':>9} {'s/trial':>8} {'concurrency':>12} "
+              f"{'load before':>12} {'load after':>11}")
         for row in part["rows"]:
-            print(f"{row['workers']:>8} {row['trials']:>7} {row['wall_seconds']:>8.1f} "
-                  f"{row['trials_per_hour']:>9.1f} {row['load_before'][0]:>12.2f} {row['load_after'][0]:>11.2f}")
+            print(f"{row['workers']:>8} {row['trials']:>7} {row['wall_seconds']:>8.1f} {row['trials_per_hour']:>9.1f} "
+                  f"{row['training_seconds'] / row['trials']:>8.2f} {row['concurrency']:>12.2f} "
+                  f"{row['load_before'][0]:>12.2f} {row['load_after'][0]:>11.2f}")
         print(f"speed-up of 2 workers: {part['speedup']:.2f}x (target {part['target_speedup']}x); "
               f"cluster start-up {part['cluster_startup_seconds']:.1f} s, not counted")
     if "scaling" in report:
@@ -181,12 +188,15 @@ def print_report(report: dict) -> None:
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     started = time.perf_counter()
-    report: dict = {"quick": args.quick, "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                                                      "python": sys.version.split()[0]}}
-    if args.part in ("both", "scaling"):
-        report["scaling"] = scaling(args)
-    if args.part in ("both", "throughput"):
-        report["throughput"] = throughput(args)
+    report: dict = {}
+    if args.part != "both" and args.out.exists():  # rerunning one part keeps the other's last reading
+        report = json.loads(args.out.read_text())
+    report.update({"quick": args.quick, "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                                                     "python": sys.version.split()[0]}})
+    for part, measure in (("scaling", scaling), ("throughput", throughput)):
+        if args.part in ("both", part):
+            began = time.perf_counter()
+            report[part] = {**measure(args), "seconds": time.perf_counter() - began}
     report["wall_time_seconds"] = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
