@@ -21,6 +21,7 @@ results and alone writes the journal.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 import uuid
@@ -87,6 +88,13 @@ def evaluate_on_worker(plugin: str, candidate: Candidate, ticket: int) -> Trial:
     return evaluate(worker.plugins[plugin].estimator, candidate, ticket)
 
 
+def pause_worker(dask_worker: Any) -> None:
+    """Run on a worker's event loop: take no new task (Dask's memory pause)."""
+    from distributed.core import Status
+
+    dask_worker.status = Status.paused
+
+
 async def end_process() -> None:
     """Run on a worker's event loop: end its process at once, so its nanny starts a fresh one."""
     os._exit(1)
@@ -145,6 +153,8 @@ class DaskPool:
         self._plugin: str | None = None
         self._futures: dict[Any, tuple[Candidate, int, float]] = {}  # future -> candidate, ticket, submitted
         self._started: dict[str, float] = {}  # task key -> when it last started on a worker (time.time())
+        self._requeued: dict[str, float] = {}  # task key -> its start on a worker that died since
+        self._settings: Any = None  # Dask settings applied while the local cluster runs
 
     # -- life cycle ------------------------------------------------------------------------
     def connect(self) -> Any:
@@ -156,10 +166,14 @@ class DaskPool:
             if self.scheduler is not None:
                 self.client = Client(self.scheduler, set_as_default=False)
             else:
-                # one task per single-threaded worker at a time (Dask's default queues a second one
-                # behind it), so a worker that dies or is stopped takes no waiting trial with it
-                with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
-                    self.cluster = self._local_cluster(LocalCluster)
+                # Kept while the pool is open: one task per single-threaded worker at a time (Dask's
+                # default queues a second one behind it), so a worker that dies or is stopped takes
+                # no waiting trial with it; and a dead worker's nanny gets 5 minutes to start a new
+                # process before the cluster gives the worker up (15 s by default, too short for a
+                # process that imports torch on a loaded machine).
+                self._settings = dask.config.set({"distributed.scheduler.worker-saturation": 1.0,
+                                                  "distributed.deploy.lost-worker-timeout": "300s"})
+                self.cluster = self._local_cluster(LocalCluster)
                 self.client = Client(self.cluster, set_as_default=False)
             log.info("dask pool: %d slots on %s", self.slots, self.client.scheduler.address)
         return self.client
@@ -189,6 +203,9 @@ class DaskPool:
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+        if self._settings is not None:
+            self._settings.__exit__(None, None, None)  # Dask's settings as they were before
+            self._settings = None
 
     def __enter__(self) -> "DaskPool":
         self.connect()
@@ -245,6 +262,7 @@ class DaskPool:
 
         candidate, ticket, submitted = self._futures.pop(future)
         self._started.pop(future.key, None)
+        self._requeued.pop(future.key, None)
         if future.status == "finished":
             return future.result()
         error = future.exception() if future.status == "error" else None
@@ -267,8 +285,18 @@ class DaskPool:
         overdue = [f for f in self._futures if f.key in self._started and now - self._started[f.key] >= self.timeout]
         if not overdue:
             return []
+        processing = self.client.processing()
+        running = {key for keys in processing.values() for key in keys}
+        for future in [f for f in overdue if f.key not in running]:  # its worker died: it waits for another,
+            self._requeued[future.key] = self._started.pop(future.key)  # and its clock starts again there
+            overdue.remove(future)
+        if not overdue:
+            return []
         keys = {f.key for f in overdue}
-        busy = [worker for worker, running in self.client.processing().items() if keys & set(running)]
+        busy = [worker for worker, keys_there in processing.items() if keys & set(keys_there)]
+        if busy:  # pause them first, so the scheduler gives them no other trial once these are cancelled
+            self.client.run(pause_worker, workers=busy, on_error="ignore")
+            self._wait_until_paused(busy)
         self.client.cancel(overdue)
         if busy:  # end the worker process from its event loop (the stuck thread cannot be stopped);
             # its nanny starts a fresh one, and the cancelled trial is not retried
@@ -283,9 +311,19 @@ class DaskPool:
                                 cost=now - started))
         return trials
 
+    def _wait_until_paused(self, workers: list[str], patience: float = 2.0) -> None:
+        """Wait (at most ``patience`` seconds) until the scheduler sees ``workers`` paused."""
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            known = self.client.scheduler_info(n_workers=-1)["workers"]
+            if all(known.get(worker, {}).get("status", "paused") == "paused" for worker in workers):
+                return
+            time.sleep(0.05)
+
     def _read_starts(self) -> None:
         """When each trial in flight last started, from the events its tasks logged."""
         keys = {future.key for future in self._futures}
         for stamp, message in self.client.get_events(self._plugin):
-            if message["key"] in keys:
-                self._started[message["key"]] = max(stamp, self._started.get(message["key"], stamp))
+            key = message["key"]
+            if key in keys and stamp > self._requeued.get(key, -math.inf):  # not a start on a worker that died
+                self._started[key] = max(stamp, self._started.get(key, stamp))

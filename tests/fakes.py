@@ -80,6 +80,7 @@ class FaultyEstimator(Estimator):
         fault = self.faults.get(self.space.to_str(arch))
         if fault == "die" or (fault == "die-once" and not (Path(self.marker_dir) / "died").exists()):
             (Path(self.marker_dir) / "died").touch()
+            time.sleep(self.sleep)  # killed in the middle of the trial
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(self.hang if fault == "hang" else self.sleep)
         m = self.inner.estimate(arch, budget)

@@ -132,7 +132,7 @@ def test_dask_workers_survive_a_killed_worker_and_a_hung_trial(space, tmp_path):
     asked = nm.STRATEGIES.create("random", space=space, seed=0)
     archs = [space.to_str(asked.ask().arch) for _ in range(8)]  # random search asks the same, whatever it is told
     faults = {archs[1]: "die-once", archs[2]: "die", archs[3]: "hang"}
-    estimator = FaultyEstimator(table(), space, faults, tmp_path)
+    estimator = FaultyEstimator(table(), space, faults, tmp_path, sleep=1.0)
     journal = tmp_path / "journal.jsonl"
     with nm.DaskPool(workers=2, timeout=3.0, retries=1) as pool:
         assert listening_addresses() == {"127.0.0.1"}  # scheduler, nannies, workers: this machine only
