@@ -78,3 +78,7 @@ __all__ += ["hardware_metrics", "LatencyTable"]
 # medical 3D imaging (issue 17): ROC AUC as clinical papers report it (one-vs-rest for several classes)
 from naslib_mini.estimators.auc import roc_auc  # noqa: E402
 __all__ += ["roc_auc"]
+# parallel and distributed evaluation: Dask workers, and a simulated pool on a virtual clock
+from naslib_mini.parallel import DaskPool, Pool  # noqa: E402
+from naslib_mini.simulation import SimulatedPool, time_to_reach  # noqa: E402
+__all__ += ["DaskPool", "Pool", "SimulatedPool", "time_to_reach"]

@@ -3,10 +3,17 @@
 ``run`` asks the strategy for a candidate, has the estimator measure it, tells
 the strategy the result and records the trial in the history and its journal,
 until a budget (trials, wall-clock seconds or accumulated cost seconds) is spent
-or the strategy is exhausted. A candidate that raises is a failed trial and the
-search goes on, except for a ``ConfigurationError`` (missing data, an estimator
-that does not fit the space): no trial could succeed, so the search stops with it.
-Knows nothing about particular spaces, strategies or estimators.
+or the strategy is exhausted. With ``workers=N`` (or a ``pool``) it keeps up to N
+candidates in flight on a pool of workers (``parallel.DaskPool``: Dask distributed
+workers; ``simulation.SimulatedPool``: a virtual clock) and tells each result as it
+finishes, in whatever order (asynchronous evaluation; Kandasamy et al. 2018,
+"Parallelised Bayesian optimisation via Thompson sampling", compare it with
+synchronous batches), or, with ``synchronous=True``, asks a batch of N and waits
+for all of it. A strategy that declares ``sequential = True`` gets one ask at a
+time. A candidate that raises is a failed trial and the search goes on, except
+for a ``ConfigurationError`` (missing data, an estimator that does not fit the
+space): no trial could succeed, so the search stops with it. The driver alone
+writes the journal. Knows nothing about particular spaces, strategies or estimators.
 """
 from __future__ import annotations
 
@@ -17,13 +24,16 @@ import numbers
 import os
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from naslib_mini.estimators.base import Estimator
 from naslib_mini.history import History, Journal
 from naslib_mini.objectives import Constraint, parse_constraints, rescore
 from naslib_mini.strategies.base import SearchExhausted, Strategy
 from naslib_mini.types import Candidate, ConfigurationError, Trial, TrialState
+
+if TYPE_CHECKING:
+    from naslib_mini.parallel import Pool
 
 __all__ = ["Budget", "run"]
 
@@ -119,6 +129,10 @@ def run(
     constraints: Iterable[Constraint | str] = (),
     scalarisation: Callable[..., float] | None = None,
     penalty: float = 1.0,
+    workers: int = 1,
+    scheduler: str | None = None,
+    pool: "Pool | None" = None,
+    synchronous: bool = False,
 ) -> History:
     """Search until ``budget`` is spent or the strategy is exhausted.
 
@@ -140,6 +154,21 @@ def run(
             see, e.g. ``MnasNetReward(target=...)``; the estimator's score is kept in the
             metrics as ``raw_score``.
         penalty: Score lost by a violating trial, beyond its relative violation.
+        workers: Trials evaluated at once. 1 (the default) evaluates in this process, one
+            after the other; more starts a local Dask cluster of that many single-threaded
+            worker processes (``parallel.DaskPool``), closed when the search ends.
+        scheduler: Address of a running Dask scheduler (``"tcp://host:port"``) to evaluate on
+            instead; ``workers`` is then the number of trials kept in flight.
+        pool: A pool of workers to evaluate on (``parallel.DaskPool``,
+            ``simulation.SimulatedPool``), made and closed by the caller; its ``slots`` are the
+            trials kept in flight. Give ``workers``/``scheduler`` or ``pool``, not both.
+        synchronous: With several workers, ask a batch of ``slots`` candidates and wait for all
+            of them before asking again (synchronous batches), instead of asking a new one as
+            soon as any finishes (asynchronous, the default).
+
+    With several workers, trials are numbered in the order they finish (the order of the
+    history and the journal), so a journal never has a gap: a search whose driver dies loses
+    no finished trial, and resuming it asks afresh in place of the trials that were in flight.
 
     Returns:
         The history of the search, resumed trials first.
@@ -167,6 +196,7 @@ def run(
         if not isinstance(value, kind):
             raise TypeError(f"run needs a {kind.__name__} (e.g. {hint}), got {type(value).__name__}: {value!r}")
     constraints = parse_constraints(constraints)
+    _check_parallel(workers, scheduler, pool, synchronous)
     if scalarisation is not None and not callable(scalarisation):
         raise TypeError(f"scalarisation must be a callable (metrics, score) -> score, e.g. MnasNetReward(target=2.0), "
                         f"got {scalarisation!r}")
@@ -188,23 +218,97 @@ def run(
         log.info("no journal at %s yet: starting a new search", journal)
 
     callbacks = list(callbacks)
-    started = time.perf_counter()
-    number = history.next_number
-    while not budget.spent(history, started):
-        try:
-            candidate = strategy.ask()
-        except SearchExhausted:
-            log.info("strategy %r is exhausted after %d trials", strategy, len(history))
-            break
-        trial = evaluate(estimator, candidate, number)
+
+    def finish(trial: Trial) -> None:
+        """Record a finished trial: rescore, history, journal (the driver alone writes it), tell, callbacks."""
         if trial.ok and (constraints or scalarisation is not None):
             trial = dataclasses.replace(trial, measurement=rescore(trial.measurement, constraints, scalarisation,
                                                                    penalty))
-        number += 1
         history.append(trial)
         if log_file is not None:
             log_file.write(trial, space)
         strategy.tell(trial)
         for callback in callbacks:
             callback(trial, history)
+
+    started = time.perf_counter()
+    if pool is None and workers == 1 and scheduler is None:
+        number = history.next_number
+        while not budget.spent(history, started):
+            try:
+                candidate = strategy.ask()
+            except SearchExhausted:
+                log.info("strategy %r is exhausted after %d trials", strategy, len(history))
+                break
+            trial = evaluate(estimator, candidate, number)
+            number += 1
+            finish(trial)
+        return history
+    owned = pool is None
+    if owned:
+        from naslib_mini.parallel import DaskPool
+
+        pool = DaskPool(workers=workers, scheduler=scheduler)
+    try:
+        pool.start(estimator)
+        _run_on_pool(strategy, pool, budget, history, started, finish, synchronous)
+    finally:
+        if owned:
+            pool.close()
     return history
+
+
+def _check_parallel(workers: object, scheduler: object, pool: object, synchronous: object) -> None:
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise ValueError(f"workers must be a positive integer (trials evaluated at once), got {workers!r}")
+    if scheduler is not None and not (isinstance(scheduler, str) and "://" in scheduler):
+        raise ValueError(f"scheduler must be a Dask scheduler address such as 'tcp://127.0.0.1:8786', "
+                         f"got {scheduler!r}")
+    if pool is not None and (workers != 1 or scheduler is not None):
+        raise ValueError("give either workers/scheduler or a pool, not both: a pool's slots are its workers")
+    if not isinstance(synchronous, bool):
+        raise ValueError(f"synchronous must be True or False, got {synchronous!r}")
+
+
+def _run_on_pool(strategy: Strategy, pool: "Pool", budget: Budget, history: History, started: float,
+                 finish: Callable[[Trial], None], synchronous: bool) -> None:
+    """Keep up to ``pool.slots`` candidates in flight and finish each trial as its result arrives.
+
+    A strategy with ``sequential = True`` gets one candidate in flight. No candidate is asked
+    for once the finished and in-flight trials fill ``budget.trials`` or the budget is spent;
+    the trials in flight then still finish and are recorded. Trials are renumbered in the
+    order they finish. Whatever is still in flight when this raises is cancelled.
+    """
+    slots = 1 if getattr(strategy, "sequential", False) else pool.slots
+    if slots < pool.slots:
+        log.info("strategy %r is sequential: one trial in flight of %d slots", strategy, pool.slots)
+    in_flight, ticket, exhausted = 0, 0, False
+
+    def may_ask() -> bool:
+        if exhausted or in_flight >= slots:
+            return False
+        if budget.trials is not None and len(history) + in_flight >= budget.trials:
+            return False
+        return not budget.spent(history, started)
+
+    try:
+        while True:
+            if not synchronous or in_flight == 0:
+                while may_ask():
+                    try:
+                        candidate = strategy.ask()
+                    except SearchExhausted:
+                        log.info("strategy %r is exhausted after %d trials", strategy, len(history) + in_flight)
+                        exhausted = True
+                        break
+                    pool.submit(candidate, ticket)
+                    ticket += 1
+                    in_flight += 1
+            if in_flight == 0:
+                return
+            for trial in pool.wait():
+                in_flight -= 1
+                finish(dataclasses.replace(trial, number=history.next_number))
+    finally:
+        if in_flight:
+            pool.cancel()

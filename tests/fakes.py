@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -56,3 +59,29 @@ def write_ground_truth(path, records):
         for record in records:
             handle.write(json.dumps(record) + "\n")
     return path
+
+
+class FaultyEstimator(Estimator):
+    """Wraps an estimator; chosen architectures kill their worker process or hang (fault-tolerance tests).
+
+    ``faults`` maps an architecture's string to ``"die-once"`` (SIGKILL its own process the
+    first time, found by a marker file in ``marker_dir``), ``"die"`` (every time) or
+    ``"hang"`` (sleep ``hang`` seconds); every other architecture takes ``sleep`` seconds.
+    The process id of the worker that measured a trial is kept in its metrics as ``pid``.
+    """
+
+    name = "fake-faulty"
+
+    def __init__(self, inner, space, faults, marker_dir, sleep=0.2, hang=600.0):
+        self.inner, self.space, self.faults = inner, space, dict(faults)
+        self.marker_dir, self.sleep, self.hang = str(marker_dir), sleep, hang
+
+    def estimate(self, arch, budget=None):
+        fault = self.faults.get(self.space.to_str(arch))
+        if fault == "die" or (fault == "die-once" and not (Path(self.marker_dir) / "died").exists()):
+            (Path(self.marker_dir) / "died").touch()
+            time.sleep(self.sleep)  # killed in the middle of the trial
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(self.hang if fault == "hang" else self.sleep)
+        m = self.inner.estimate(arch, budget)
+        return Measurement(m.score, m.cost, {**m.metrics, "pid": float(os.getpid())})

@@ -142,3 +142,20 @@ def test_local_bo_finds_the_best_cell_of_the_12_epoch_signal_most_of_the_time(nb
     top = max(nb201_space, key=lambda arch: nb201_table.estimate(arch).score)
     found = best_scores("bo-local", nb201_space, nb201_table, range(10))
     assert np.mean(found == nb201_table.estimate(top).score) >= 0.6
+
+
+def test_pending_architectures_join_the_fit_as_constant_lies(nb201_space):
+    """Asynchronous BO: while candidates are pending, each enters the fit with the worst target (CL-min)."""
+    bo = BayesianOptimization(nb201_space, seed=0, num_init=4, refit_every=1)
+    for number in range(4):
+        candidate = bo.ask()
+        bo.tell(complete(number, candidate, float(number)))
+    first = bo.ask()  # nothing pending: the plain fit on four results
+    assert len(bo.model_.X_) == 4
+    second = bo.ask()  # ``first`` is pending: it joins the fit, scored as the worst result
+    assert len(bo.model_.X_) == 5 and first.arch != second.arch
+    assert np.allclose(bo.model_.X_[-1], bo.features([first.arch])[0])
+    bo.tell(complete(4, first, 2.5))
+    bo.tell(complete(5, second, 0.5))
+    bo.ask()  # nothing pending again: fitted on the six results only
+    assert len(bo.model_.X_) == 6

@@ -302,3 +302,42 @@ def test_every_registered_name_has_small_settings_and_unknown_names_list_them(re
     valid = ", ".join(registry.names())
     with pytest.raises(KeyError, match=f"unknown {registry.kind} 'no-such'; valid choices: {valid}"):
         registry.create("no-such")
+
+
+class TestParallelContract:
+    """What ``run(..., workers=N)`` relies on: pending asks are distinct, and results may arrive in any order."""
+
+    def test_pending_asks_are_distinct(self, setting):
+        name, space = setting
+        strategy, estimator = make(name, space), LinearEstimator(space)
+        for number in range(12):  # past the initial design of most strategies
+            candidate = strategy.ask()
+            m = estimator.estimate(candidate.arch, candidate.budget)
+            strategy.tell(nm.Trial(number, candidate, nm.TrialState.COMPLETE, m, cost=m.cost))
+        if strategy.sequential:
+            return  # the loop never has two of its candidates in flight
+        pending = []
+        for _ in range(6):
+            try:
+                pending.append(strategy.ask())
+            except nm.SearchExhausted:
+                break
+        keys = [(space.to_str(c.arch), c.budget) for c in pending]
+        assert len(set(keys)) == len(keys), f"{name} proposed the same candidate twice while both were pending"
+
+    def test_out_of_order_results_give_a_valid_search(self, setting):
+        name, space = setting
+        rng = np.random.default_rng(0)
+        pool = nm.SimulatedPool(4, duration=lambda trial: float(rng.exponential(1.0)))
+        strategy = make(name, space)
+        history = nm.run(strategy, LinearEstimator(space, fail_every=7), nm.Budget(trials=25), pool=pool)
+        assert 0 < len(history) <= 25
+        assert [t.number for t in history] == list(range(len(history)))
+        for trial in history:
+            space.validate(trial.arch)
+        assert history.best() is not None
+        tickets = [span.ticket for span in pool.timeline]
+        if strategy.sequential:  # one candidate in flight: results come back in the order asked
+            assert tickets == sorted(tickets)
+        else:
+            assert tickets != sorted(tickets)  # results really were told out of the order they were asked

@@ -69,10 +69,12 @@ def test_tournament_parent_is_the_best_of_the_sample(space):
     scores = [1.0, 50.0, 2.0, 3.0]
     for number, score in enumerate(scores):
         rea.tell(complete(number, rea.ask(), score))
-    for _ in range(20):  # replay the tournament's draws on a copy of the generator
+    for number in range(4, 24):  # replay the tournament's draws on a copy of the generator
         picks = copy.deepcopy(rea.rng).integers(4, size=4)
         best = max((rea.population[int(i)] for i in picks), key=lambda member: member[1])[0]
-        assert rea.ask().arch in space.neighbours(best)
+        candidate = rea.ask()
+        assert candidate.arch in space.neighbours(best)
+        rea.tell(failed(number, candidate))  # not pending any more (a pending repeat is drawn again)
 
 
 def test_failed_trials_never_become_parents(space):
@@ -114,3 +116,13 @@ def test_works_on_a_chain_space():
         space.validate(candidate.arch)
         rea.tell(complete(number, candidate, float(len(space.to_str(candidate.arch)))))
     assert len(rea.population) == 4
+
+
+def test_pending_candidates_are_never_proposed_twice(space):
+    """With several workers, two trials in flight are never the same child."""
+    rea = RegularizedEvolution(space, seed=0, population_size=1, sample_size=1)
+    rea.tell(complete(0, rea.ask(), 1.0))
+    pending = [rea.ask() for _ in range(12)]  # 12 of the parent's 24 neighbours: repeats without the rule
+    assert len({c.arch for c in pending}) == 12
+    rea.tell(complete(1, pending[0], 5.0))
+    assert pending[0].arch not in rea._pending

@@ -2,7 +2,8 @@
 
 Builds the task, space, strategy and estimator from their registries (``--estimator``:
 training every candidate, or the shared weights of one SPOS supernet),
-runs the ask/tell loop with a journal (so ``--resume`` continues a killed run),
+runs the ask/tell loop with a journal (so ``--resume`` continues a killed run), on
+``--workers`` local Dask workers or a running ``--scheduler``'s,
 retrains the best architecture on train+validation, reports its test accuracy,
 parameters, FLOPs and CPU latency, and writes the journal, weights, architecture
 JSON, a checked ONNX export and a plot into ``--out``. Options, checks of
@@ -65,12 +66,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=positive_int, default=None, help="torch threads (default: torch's)")
     parser.add_argument("--trial-timeout", type=float, default=120.0,
                         help="seconds after which a trial is stopped and recorded as failed (default: 120)")
+    parser.add_argument("--workers", type=positive_int, default=1,
+                        help="trials evaluated at once; more than 1 starts a local Dask cluster of that many "
+                             "single-threaded worker processes on 127.0.0.1 (default: 1, in this process)")
+    parser.add_argument("--scheduler", type=scheduler_address, default=None,
+                        help="address of a running Dask scheduler (tcp://host:port) to evaluate on, keeping "
+                             "--workers trials in flight (default: none)")
     parser.add_argument("--out", type=Path, default=Path("runs/search"), help="output directory (default: runs/search)")
     parser.add_argument("--resume", action="store_true", help="continue the search journaled in --out")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.add_argument("--verbose", action="store_true", help="log what the library does")
     parser.add_argument("--order", type=int, choices=(1, 2), default=1,
                         help="with --strategy darts: 1 (first order) or 2 (unrolled, second order) (default: 1)")
+
+
+def scheduler_address(text: str) -> str:
+    """An argparse type for ``--scheduler``: a Dask scheduler address such as ``tcp://127.0.0.1:8786``."""
+    if "://" not in text:
+        raise argparse.ArgumentTypeError(f"invalid address {text!r}: expected a Dask scheduler address such as "
+                                         "tcp://127.0.0.1:8786")
+    return text
 
 
 def check_out(args: argparse.Namespace) -> Path:
@@ -127,9 +142,13 @@ def main(args: argparse.Namespace) -> int:
     estimator = ESTIMATORS.create(args.estimator, task=task, space=space, config=config)
     write_config(args)
 
+    if (args.workers > 1 or args.scheduler) and not args.verbose:
+        import distributed  # noqa: F401  (it sets its loggers to INFO when imported)
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
         history = run(strategy, estimator, Budget(trials=args.trials), journal=journal,
-                      resume=args.resume, callbacks=[bar])
+                      resume=args.resume, callbacks=[bar], workers=args.workers, scheduler=args.scheduler)
     best = history.best()
     failed = sum(1 for trial in history if not trial.ok)
     if best is None:

@@ -80,6 +80,12 @@ class Strategy(abc.ABC):
     name: str = ""
     #: Whether ``ask`` sets ``Candidate.budget`` (multi-fidelity methods).
     uses_budget: bool = False
+    #: Whether the strategy needs each result before it proposes again. ``False`` (most
+    #: strategies) promises that ``ask`` proposes sensibly while earlier candidates are still
+    #: being evaluated, and that candidates pending at once are distinct where the space
+    #: allows; ``run(..., workers=N)`` then keeps N in flight. ``True`` makes the loop keep one
+    #: candidate in flight however many workers there are.
+    sequential: bool = False
 
     def __init__(self, space: SearchSpace, seed: int | np.random.Generator | None = 0) -> None:
         if not isinstance(space, SearchSpace):

@@ -143,6 +143,13 @@ class SurrogateSearch(Strategy):
     new results have arrived or the batch is used up. Subclasses implement
     ``new_surrogate``.
 
+    Several candidates may be pending (asynchronous evaluation): pending architectures
+    are never proposed again, and a fit made while some are pending follows the
+    constant liar rule (CL-min; Ginsbourger, Le Riche & Carraro 2010): each pending
+    architecture joins the fit with the worst target seen so far as a fake result, so
+    the acquisition steers away from what is already being evaluated. With nothing
+    pending (one worker) the fit is the plain one.
+
     Args:
         space: The search space.
         seed: Seed of the strategy's generator.
@@ -209,6 +216,8 @@ class SurrogateSearch(Strategy):
         self._batch: list[Hashable] = []
         self._features: dict[Hashable, np.ndarray] = {}
         self._archive_features = np.zeros((0, 0))  # rows: encodings of archive.archs, grown as results arrive
+        self._pending: dict[Hashable, Hashable] = {}  # isomorphism key -> architecture, asked and not told
+        self._fitted_pending: frozenset = frozenset()
 
     @abc.abstractmethod
     def new_surrogate(self) -> Surrogate:
@@ -234,21 +243,31 @@ class SurrogateSearch(Strategy):
             while self._batch:
                 arch = self._batch.pop(0)
                 if not self.archive.seen(arch):
-                    self.archive.propose(arch)
-                    return Candidate(arch, info={"role": "model"})
+                    return self._propose(arch, "model")
         arch = self.archive.sample_unseen(self.rng)  # initial design, or an empty pool
         if arch is None:
             raise SearchExhausted(f"{self.name} found no unseen architecture in {self.space.name!r}")
+        return self._propose(arch, "random")
+
+    def _propose(self, arch: Hashable, role: str) -> Candidate:
         self.archive.propose(arch)
-        return Candidate(arch, info={"role": "random"})
+        self._pending[self.archive.key(arch)] = arch
+        return Candidate(arch, info={"role": role})
 
     def _next_batch(self) -> None:
-        """Refit on new results, then queue the ``refit_every`` best candidates of a fresh pool."""
+        """Refit on new results (and pending lies), then queue the ``refit_every`` best candidates of a fresh pool."""
         with single_threaded():
-            if self.model_ is None or len(self.archive) > self._fitted_on:
+            pending = frozenset(self._pending)
+            if self.model_ is None or len(self.archive) > self._fitted_on or pending != self._fitted_pending:
                 targets = transform_targets(self._fit_values(), self.targets)
-                self.model_ = self.new_surrogate().fit(self.evaluated_features(), targets)
+                features = self.evaluated_features()
                 self._fitted_on, self._best_target = len(self.archive), float(targets.max())
+                if pending:  # constant liar: each pending architecture "scored" the worst target so far
+                    lies = list(self._pending.values())
+                    features = np.concatenate([features, self.features(lies)])
+                    targets = np.concatenate([targets, np.full(len(lies), targets.min())])
+                self.model_ = self.new_surrogate().fit(features, targets)
+                self._fitted_pending = pending
             pool = self.optimizer.candidates(self.archive, self.rng)
             if not pool:
                 self._batch = []
@@ -269,5 +288,6 @@ class SurrogateSearch(Strategy):
         return -augmented_tchebycheff(values, self.weights_, values.min(axis=0), values.max(axis=0), self.rho)
 
     def tell(self, trial: Trial) -> None:
+        self._pending.pop(self.archive.key(trial.arch), None)
         if self.archive.record(trial) and self.scalarisation is not None:
             self._objective_rows.append(objective_matrix([trial], self.objectives)[0])

@@ -72,6 +72,10 @@ class PNAS(Strategy):
     the surrogate's mean rank score and ``parent`` the string of the architecture it
     grew from; both absent where no surrogate ranked it).
 
+    Sequential (``sequential = True``): a round is chosen from every result of the
+    round before, so proposing while some are still out would grow the beam from a
+    partial round; with several workers the loop keeps one PNAS candidate in flight.
+
     Args:
         space: A space offering ``blocks``, ``grow`` and ``smallest_archs``.
         seed: Seed of the strategy's generator (the first-level sample and the
@@ -108,6 +112,7 @@ class PNAS(Strategy):
     """
 
     name = "pnas"
+    sequential = True
 
     def __init__(self, space, seed=0, beam: int = 4, num_first: int = 16, num_members: int = 5,
                  hidden: tuple[int, ...] = (16,), steps: int = 10, learning_rate: float = 0.12,

@@ -73,13 +73,29 @@ class RegularizedEvolution(Strategy):
         self.population: collections.deque[tuple[Hashable, float]] = collections.deque(maxlen=population_size)
         self._initialised = False
         self._random_in_flight: collections.Counter[Hashable] = collections.Counter()
+        self._pending: collections.Counter[Hashable] = collections.Counter()  # asked, not told yet
+
+    #: Draws (samples, or tournaments and mutations) at most per ``ask`` to find a candidate
+    #: not already pending.
+    max_redraws = 20
 
     def ask(self) -> Candidate:
+        # Asynchronous evaluation, as in the paper (450 workers, each evaluating a child while
+        # others run): a candidate equal to one still pending is drawn again, so two workers
+        # never train the same child at once; with nothing pending the first draw is taken.
+        for _ in range(self.max_redraws):
+            candidate = self._draw()
+            if candidate.arch not in self._pending:
+                break
+        self._pending[candidate.arch] += 1
+        if candidate.info["origin"] == "random":
+            self._random_in_flight[candidate.arch] += 1
+        return candidate
+
+    def _draw(self) -> Candidate:
         in_flight = sum(self._random_in_flight.values())
         if not self.population or (not self._initialised and len(self.population) + in_flight < self.population_size):
-            arch = self.space.sample(self.rng)
-            self._random_in_flight[arch] += 1
-            return Candidate(arch, info={"origin": "random"})
+            return Candidate(self.space.sample(self.rng), info={"origin": "random"})
         members = self.population
         picks = self.rng.integers(len(members), size=self.sample_size)
         # max() keeps the first of equal scores: the earliest drawn member wins ties.
@@ -87,6 +103,10 @@ class RegularizedEvolution(Strategy):
         return Candidate(self.space.mutate(parent, self.rng), info={"origin": "mutation"})
 
     def tell(self, trial: Trial) -> None:
+        if self._pending.get(trial.arch, 0) > 0:
+            self._pending[trial.arch] -= 1
+            if self._pending[trial.arch] == 0:
+                del self._pending[trial.arch]
         if self._random_in_flight.get(trial.arch, 0) > 0:
             self._random_in_flight[trial.arch] -= 1
             if self._random_in_flight[trial.arch] == 0:

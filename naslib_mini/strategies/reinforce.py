@@ -23,6 +23,7 @@ like its own (their choices are read back with ``space.to_decisions``).
 """
 from __future__ import annotations
 
+import collections
 import logging
 import math
 from typing import Any
@@ -75,13 +76,26 @@ class Reinforce(Strategy):
         self.policy = self._make_policy()
         self.baseline: float | None = None
         self.records: list[dict[str, float]] = []
+        self._pending: collections.Counter[Any] = collections.Counter()  # asked, not told yet
 
     def _make_policy(self) -> Any:
         return CategoricalPolicy(self.sizes, learning_rate=self.learning_rate, seed=self.rng)
 
+    #: Policy samples drawn at most per ``ask`` to find one not already pending.
+    max_redraws = 20
+
     def ask(self) -> Candidate:
-        indices = self.policy.sample(self.rng)
-        return Candidate(self.space.from_decisions(indices), info={"decisions": list(indices)})
+        # Asynchronous REINFORCE (Zoph & Le 2017, Section 3.3, train many sampled children at once): a sample
+        # equal to a candidate still being evaluated is drawn again, so parallel workers never
+        # train the same child twice at once; with nothing pending the first sample is taken.
+        pending = self._pending
+        for _ in range(self.max_redraws):
+            indices = self.policy.sample(self.rng)
+            arch = self.space.from_decisions(indices)
+            if arch not in pending:
+                break
+        pending[arch] += 1
+        return Candidate(arch, info={"decisions": list(indices)})
 
     def _indices_of(self, trial: Trial) -> tuple[int, ...]:
         """The choices that produced the trial: the sampled ones when the trial carries them."""
@@ -95,6 +109,11 @@ class Reinforce(Strategy):
         return tuple(self.space.to_decisions(trial.arch))
 
     def tell(self, trial: Trial) -> None:
+        pending = self._pending
+        if pending.get(trial.arch, 0) > 0:
+            pending[trial.arch] -= 1
+            if not pending[trial.arch]:
+                del pending[trial.arch]
         if not trial.ok:
             log.debug("trial %d failed; no policy update", trial.number)
             return

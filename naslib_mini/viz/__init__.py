@@ -35,3 +35,5 @@ __all__ += ["plot_program_search"]
 from naslib_mini.viz.one_shot import plot_alphas, plot_cell, plot_collapse, plot_sampled_paths  # noqa: E402
 
 __all__ += ["plot_alphas", "plot_cell", "plot_collapse", "plot_sampled_paths"]
+from naslib_mini.viz.parallel import plot_scaling, plot_timeline  # noqa: E402
+__all__ += ["plot_scaling", "plot_timeline"]
