@@ -35,3 +35,6 @@ __all__ += ["plot_program_search"]
 from naslib_mini.viz.one_shot import plot_alphas, plot_cell, plot_collapse, plot_sampled_paths  # noqa: E402
 
 __all__ += ["plot_alphas", "plot_cell", "plot_collapse", "plot_sampled_paths"]
+from naslib_mini.viz.volumes import plot_slice_prediction  # noqa: E402
+
+__all__ += ["plot_slice_prediction"]
