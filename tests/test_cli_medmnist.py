@@ -48,8 +48,10 @@ def test_dataset_defaults_to_organmnist3d(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["--task", "digits", "--dataset", "organmnist3d"], "--dataset applies to --task medmnist3d only, not --task digits"),
-    (["--task", "lesions3d", "--data-root", "."], "--data-root applies to --task medmnist3d only, not --task lesions3d"),
+    (["--task", "digits", "--dataset", "organmnist3d"],
+     "--dataset applies to --task medmnist3d only, not --task digits"),
+    (["--task", "lesions3d", "--data-root", "."],
+     "--data-root applies to --task medmnist3d only, not --task lesions3d"),
     (["--task", "medmnist3d", "--dataset", "brainmnist3d"], "argument --dataset: invalid choice: 'brainmnist3d'"),
 ])
 def test_dataset_options_are_refused_where_they_cannot_work(tmp_path, capsys, args, expected):
