@@ -40,3 +40,16 @@ def test_bad_counts_are_refused(bench, capsys):
     with pytest.raises(SystemExit):
         bench.parse_args(["--seeds", "0"])
     assert "--seeds must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_the_baseline_costs_what_the_searched_networks_cost(bench):
+    import naslib_mini as nm
+
+    recorded = json.loads((bench.RESULTS / "medical3d_lesions3d.json").read_text())
+    searched = recorded["rows"]["searched"]
+    space = nm.SPACES.create("chain-3d")
+    net = nm.build_network(space, space.from_str(bench.BASELINE), nm.TaskSpec("lesions3d", (1, 16, 16, 16), 3))
+    flops = sum(r["flops"] for r in searched) / len(searched)
+    params = sum(r["params"] for r in searched) / len(searched)
+    assert abs(nm.count_flops(net, (1, 16, 16, 16)) / flops - 1) < 0.2
+    assert abs(nm.count_params(net) / params - 1) < 0.2

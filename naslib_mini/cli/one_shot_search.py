@@ -15,13 +15,12 @@ import argparse
 import dataclasses
 
 from naslib_mini import one_shot
-from naslib_mini.cli.search import check_out, write_config, write_outputs
+from naslib_mini.cli.search import check_out, make_task, write_config, write_outputs
 from naslib_mini.estimators.final import train_final
 from naslib_mini.estimators.training import TrainingConfig
 from naslib_mini.spaces import SPACES
 from naslib_mini.supernet import enas
 from naslib_mini.supernet.enas import ENASConfig
-from naslib_mini.tasks import TASKS
 
 __all__ = ["main"]
 
@@ -35,7 +34,7 @@ def main(args: argparse.Namespace) -> int:
     if args.strategy != "enas":
         one_shot.check_space(space)
     journal = check_out(args)
-    task = TASKS.create(args.task, seed=args.seed)
+    task = make_task(args)
     write_config(args)
     if args.strategy == "enas":  # one trial per epoch; the last epoch's derived architecture is the result
         config = ENASConfig(epochs=args.epochs, threads=args.threads)

@@ -6,8 +6,10 @@ runs the ask/tell loop with a journal (so ``--resume`` continues a killed run), 
 ``--workers`` local Dask workers or a running ``--scheduler``'s,
 retrains the best architecture on train+validation, reports its test accuracy,
 parameters, FLOPs and CPU latency, and writes the journal, weights, architecture
-JSON, a checked ONNX export and a plot into ``--out``. Options, checks of
-``--out``/``--resume`` and printing live here; the work is library calls.
+JSON, a checked ONNX export and a plot into ``--out``. ``--dataset`` and ``--data-root``
+pick the MedMNIST v2 3D dataset and the folder of its ``.npz`` files for ``--task
+medmnist3d`` (``make_task``). Options, checks of ``--out``/``--resume`` and printing
+live here; the work is library calls.
 """
 from __future__ import annotations
 
@@ -29,13 +31,14 @@ from naslib_mini.progress import ProgressBar
 from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
 from naslib_mini.tasks import TASKS
+from naslib_mini.tasks.medmnist import MEDMNIST3D, MEDMNIST_ENV
 
-__all__ = ["add_arguments", "main"]
+__all__ = ["add_arguments", "main", "make_task"]
 
 log = logging.getLogger(__name__)
 
 #: Options that must match when a run is resumed.
-RUN_OPTIONS = ("task", "space", "strategy", "estimator", "epochs", "seed")
+RUN_OPTIONS = ("task", "space", "strategy", "estimator", "epochs", "seed", "dataset")
 
 #: How a trial can be scored from the command line, and what a journal written before the
 #: option existed used.
@@ -44,6 +47,10 @@ ESTIMATOR_CHOICES = ("training", "supernet")
 #: Methods that train their own supernet instead of asking and telling: ``cli/one_shot_search.py`` runs them.
 ONE_SHOT = METHODS.names() + ["enas"]
 DEFAULT_ESTIMATOR = "training"
+#: The MedMNIST v2 3D dataset of ``--task medmnist3d`` when ``--dataset`` is not given.
+DEFAULT_DATASET = "organmnist3d"
+#: Tasks whose data the user supplies: ``--dataset`` and ``--data-root`` apply to these only.
+DATASET_TASKS = ("medmnist3d",)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +85,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="log what the library does")
     parser.add_argument("--order", type=int, choices=(1, 2), default=1,
                         help="with --strategy darts: 1 (first order) or 2 (unrolled, second order) (default: 1)")
+    parser.add_argument("--dataset", choices=list(MEDMNIST3D), default=None,
+                        help=f"with --task medmnist3d: which MedMNIST v2 3D dataset (default: {DEFAULT_DATASET})")
+    parser.add_argument("--data-root", type=Path, default=None,
+                        help=f"with --task medmnist3d: folder holding <dataset>.npz (default: ${MEDMNIST_ENV}, "
+                             "else ~/.medmnist); naslib_mini never downloads it")
+
+
+def make_task(args: argparse.Namespace):
+    """The task of ``--task``, with ``--dataset`` and ``--data-root`` for the tasks that read user files.
+
+    Sets ``args.dataset`` to the dataset used (``None`` for tasks without one), so it is saved and checked
+    on ``--resume`` like the other run options.
+
+    Raises:
+        ValueError: ``--dataset`` or ``--data-root`` given for a task that has no user files, or
+            ``--data-root`` names something that is not a directory.
+        DataNotFound: The dataset's file is not in the folder (a ``FileNotFoundError``; the message
+            says where to get it and where to put it).
+    """
+    if args.task not in DATASET_TASKS:
+        given = [option for option, value in (("--dataset", args.dataset), ("--data-root", args.data_root))
+                 if value is not None]
+        if given:
+            raise ValueError(f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} to --task "
+                             f"{' or '.join(DATASET_TASKS)} only, not --task {args.task}")
+        return TASKS.create(args.task, seed=args.seed)
+    if args.data_root is not None and args.data_root.exists() and not args.data_root.is_dir():
+        raise ValueError(f"--data-root {args.data_root} is not a directory; give the folder that holds the "
+                         f"MedMNIST .npz files")
+    args.dataset = args.dataset or DEFAULT_DATASET
+    return TASKS.create(args.task, seed=args.seed, dataset=args.dataset, root=args.data_root)
 
 
 def scheduler_address(text: str) -> str:
@@ -118,6 +156,7 @@ def write_config(args: argparse.Namespace) -> None:
     if args.resume and config_path.exists():
         saved = json.loads(config_path.read_text())
         saved.setdefault("estimator", DEFAULT_ESTIMATOR)  # written before --estimator existed
+        saved.setdefault("dataset", DEFAULT_DATASET if saved.get("task") in DATASET_TASKS else None)  # before --dataset
         for name, value in options.items():
             if saved.get(name) != value:
                 raise ValueError(f"--{name} {value} does not match the search in {args.out} "
@@ -132,7 +171,7 @@ def main(args: argparse.Namespace) -> int:
         from naslib_mini.cli import one_shot_search
         return one_shot_search.main(args)
     journal = check_out(args)
-    task = TASKS.create(args.task, seed=args.seed)
+    task = make_task(args)
     space = SPACES.create(args.space)
     if args.strategy == "spos":  # SPOS: evolution over the shared weights of one supernet (Guo et al. 2020)
         args.estimator = "supernet"
@@ -158,7 +197,8 @@ def main(args: argparse.Namespace) -> int:
     final = train_final(task, space, best.arch, config)
     arch_text = space.to_str(best.arch)
     write_outputs(args.out, history, space, best, final, task.spec.input_shape)
-    print(f"searched {len(history)} trials ({failed} failed) with {args.strategy} on {args.task}, "
+    on = f"{args.task} {args.dataset}" if args.dataset else args.task
+    print(f"searched {len(history)} trials ({failed} failed) with {args.strategy} on {on}, "
           f"space {args.space}, estimator {args.estimator} ({history.total_cost:.1f} s charged)")
     print(f"best architecture: {arch_text}")
     print(f"validation accuracy (search): {best.score:.4f}")

@@ -37,3 +37,6 @@ from naslib_mini.viz.one_shot import plot_alphas, plot_cell, plot_collapse, plot
 __all__ += ["plot_alphas", "plot_cell", "plot_collapse", "plot_sampled_paths"]
 from naslib_mini.viz.parallel import plot_scaling, plot_timeline  # noqa: E402
 __all__ += ["plot_scaling", "plot_timeline"]
+from naslib_mini.viz.volumes import plot_slice_prediction  # noqa: E402
+
+__all__ += ["plot_slice_prediction"]

@@ -24,3 +24,6 @@ from naslib_mini.widgets.one_shot import EpochScrubber, epoch_scrubber  # noqa: 
 from naslib_mini.widgets.supernet_ranking import RankingExplorer, ranking_explorer  # noqa: E402
 
 __all__ += ["EpochScrubber", "RankingExplorer", "epoch_scrubber", "ranking_explorer"]
+from naslib_mini.widgets.slice_browser import SliceBrowser, slice_browser  # noqa: E402
+
+__all__ += ["SliceBrowser", "slice_browser"]
