@@ -72,3 +72,6 @@ __all__ += ["one_shot"]
 # AutoML-Zero (Real et al. 2020): evolving learning algorithms as programs
 from naslib_mini import automl_zero  # noqa: E402
 __all__ += ["automl_zero"]
+# few-shot supernets (Zhao et al. 2021): the NB201 supernet split on one edge's operations
+from naslib_mini.supernet.few_shot import FewShotEstimator, FewShotSupernet  # noqa: E402
+__all__ += ["FewShotEstimator", "FewShotSupernet"]

@@ -184,6 +184,8 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
     "ground-truth": (tiny_chain, lambda space: {"space": space, "path": tiny_ground_truth()}, (1,)),
     "nas-bench-macro": (lambda: nm.SPACES.create("nas-bench-macro"), lambda space: {"noisy": True}, (50,)),
     "supernet": (tiny_chain, lambda space: {**trained("supernet")(space), "calibration_batches": 2}, (0.5, 1)),
+    "few-shot-supernet": (lambda: nm.SPACES.create("nb201", width=4, cells_per_stage=1),
+                          lambda space: {**trained("few-shot-supernet")(space), "calibration_batches": 2}, (0.5, 1)),
 }
 #: Estimators whose score is a proxy reported under this metric name, not validation accuracy;
 #: they have no fidelity (no budgets above) and refuse any budget.
