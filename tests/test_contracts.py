@@ -252,6 +252,7 @@ class TestEstimatorContract:
 TASK_SETTINGS: dict[str, Callable[[], dict[str, Any]]] = {
     "digits": dict,
     "mnist1d": lambda: {"num_samples": 500},
+    "mnist": lambda: {"downsample": 4},
     "tensors": lambda: {"x": torch.randn(60, 2, 12, generator=torch.Generator().manual_seed(0)),
                         "y": torch.arange(60) % 3},
 }

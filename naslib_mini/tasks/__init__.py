@@ -1,5 +1,6 @@
 """Tasks. Importing this package registers every task in ``TASKS``."""
 from naslib_mini.tasks.base import TASKS, Task, TaskSpec
 from naslib_mini.tasks.classification import cache_dir
+from naslib_mini.tasks.images import load_mnist_digits
 
-__all__ = ["TASKS", "Task", "TaskSpec", "cache_dir"]
+__all__ = ["TASKS", "Task", "TaskSpec", "cache_dir", "load_mnist_digits"]
