@@ -146,8 +146,9 @@ class CellEvaluation:
 def run_collapse(args, space, task, evaluate) -> list[dict]:
     """DARTS-V1 without remedy and with DARTS-ES, ``args.epochs`` epochs; derived cells at checkpoints evaluated."""
     rows = []
-    for label, options in (("DARTS-V1", {"order": 1}),
-                           ("DARTS-V1 + DARTS-ES", {"order": 1, "early_stop_window": args.es_window})):
+    lr = {} if args.arch_lr is None else {"arch_lr": args.arch_lr}
+    for label, options in (("DARTS-V1", {"order": 1, **lr}),
+                           ("DARTS-V1 + DARTS-ES", {"order": 1, "early_stop_window": args.es_window, **lr})):
         for seed in args.seeds:
             row = run_one(label, "darts", options, seed, space, task, args)
             epochs = sorted({*range(args.checkpoint_every, row["epochs_run"] + 1, args.checkpoint_every),
@@ -420,6 +421,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"DARTS-V1 for {COLLAPSE['epochs']} epochs without remedy and with DARTS-ES "
                              "(default out: results/one_shot_collapse.json)")
     parser.add_argument("--es-window", type=int, help=f"DARTS-ES window in epochs (default {COLLAPSE['es_window']})")
+    parser.add_argument("--arch-lr", type=float,
+                        help="--collapse: alpha's Adam learning rate (default the papers' 3e-4)")
     parser.add_argument("--checkpoint-every", type=int,
                         help=f"--collapse: evaluate the derived cell every so many epochs "
                              f"(default {COLLAPSE['checkpoint_every']})")
@@ -480,6 +483,7 @@ def main(argv: list[str] | None = None) -> dict:
         results = {"command": command, "mode": "collapse", "space": {"name": "nb201", **RECIPE_SPACES["nb201"]},
                    "task": "mnist1d", "epochs": args.epochs, "seeds": list(args.seeds),
                    "es_window": args.es_window, "es_ratio": one_shot.DartsConfig().early_stop_ratio,
+                   "arch_lr": one_shot.DartsConfig().arch_lr if args.arch_lr is None else args.arch_lr,
                    "alpha_steps_per_epoch": len(task.y_train) // one_shot.DEFAULT_TRAINING.batch_size,
                    "train_samples": args.train_samples, "ground_truth_archs": len(population),
                    "paper_cifar10_test_percent": PAPER_CIFAR10, "nb201_cifar10_optimum": nb201.best_test_accuracy(),

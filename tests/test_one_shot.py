@@ -198,7 +198,8 @@ def test_on_epoch_end_sees_the_supernet_and_leaves_the_search_unchanged():
         for cell in (space.sample(nm.default_rng(epoch)), arch.derive()):
             one_shot.discretize(supernet, cell)
             supernet.recalibrate(task.x_train[:64], 32)
-            seen.append((epoch, float(supernet.eval()(task.x_val[:8]).sum())))
+            with torch.no_grad():
+                seen.append((epoch, float(supernet.eval()(task.x_val[:8]).sum())))
 
     plain = one_shot.search("darts", task, space, config, seed=1, eigen_iterations=2)
     hooked = one_shot.search("darts", task, space, config, seed=1, eigen_iterations=2, on_epoch_end=score_other_cells)
