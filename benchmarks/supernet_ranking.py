@@ -17,9 +17,17 @@ own recalibration and evaluation), so the rows sit in the estimator study's char
 zero-cost proxies and proxy tasks (``study_row(...).to_dict()``, family "weight sharing").
 Costs are CPU seconds of this process (``time.process_time``) on one thread.
 
+With ``--few-shot``, few-shot supernets (Zhao et al. 2021, ``nm.FewShotEstimator``: of ``E``
+epochs, half train the one-shot supernet, then it is split on the operations of edge
+``--edge`` into 5 sub-supernets initialised from it, each trained ``E / 10`` epochs on its own
+paths) score the same NB201 cells; their rows are added to ``--out`` beside the one-shot rows
+of the same training length, which are read from the file (trained first if it has none), with
+the tau difference and its paired bootstrap interval (the same resamples of the same cells).
+
 Run (about 17 minutes of one core at the defaults: supernets of 25, 100 and 300 epochs per space)::
 
     python benchmarks/supernet_ranking.py
+    python benchmarks/supernet_ranking.py --few-shot --epochs 100   # add few-shot rows (about 2 minutes)
     python benchmarks/supernet_ranking.py --quick --out /tmp/supernet_ranking.json   # smoke test
 
 Writes ``results/supernet_ranking.json`` (rows, per-architecture scores, settings) and prints
