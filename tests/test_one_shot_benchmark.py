@@ -41,9 +41,15 @@ def test_collapse_mode_differs_from_plain_darts_only_by_the_early_stop(tmp_path)
     assert plain["epochs_run"] == results["epochs"] and es["epochs_run"] <= results["epochs"]
     assert es["eigenvalue"] == plain["eigenvalue"][:es["epochs_run"]]  # same seed: the same search until it stops
     assert es["cell"] == es["cells"][es["result_epoch"] - 1]
+    assert not es["same_as_plain_run"] and es["es_fired_at_epoch"] == es["epochs_run"]  # window 1 fires here
     for row in results["rows"]:
         assert row["checkpoints"][-1]["epoch"] == max(row["epochs_run"], row["result_epoch"])
         assert all(0 <= c["test_accuracy"] <= 1 and 0 <= c["parameter_free_share"] <= 1 for c in row["checkpoints"])
+    wide = bench.main(["--quick", "--collapse", "--es-window", "3", "--out", str(tmp_path / "wide.json")])
+    plain, es = wide["rows"]  # a window of 3 needs 6 epochs: the rule cannot fire in 4, so no second search
+    assert es["same_as_plain_run"] and es["es_fired_at_epoch"] is None
+    assert (es["cell"], es["eigenvalue"], es["test_accuracy"]) == (plain["cell"], plain["eigenvalue"],
+                                                                     plain["test_accuracy"])
 
 
 def test_mnist_mode_trains_the_derived_and_random_cells_on_real_digits(tmp_path):

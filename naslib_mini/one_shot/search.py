@@ -54,7 +54,7 @@ from naslib_mini.supernet import CellSupernet
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial, TrialState
 
-__all__ = ["DEFAULT_TRAINING", "check_space", "result", "search"]
+__all__ = ["DEFAULT_TRAINING", "check_space", "first_early_stop", "result", "search"]
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +255,27 @@ def _early_stop(eigenvalues: list[float], config: OneShotConfig) -> tuple[bool, 
     if before > 0 and recent / before > config.early_stop_ratio:
         return True, len(eigenvalues) - k
     return False, None
+
+
+def first_early_stop(eigenvalues: list[float], config: OneShotConfig) -> tuple[int, int] | None:
+    """Where DARTS-ES would stop a search with these per-epoch eigenvalues: ``(stop epoch, result epoch)`` or ``None``.
+
+    The rule ``search`` applies after every epoch, run over a finished trajectory. Since the
+    early stop changes nothing before it fires, a search with ``config`` and the same seed
+    stops at that epoch and returns the cell of the result epoch (epochs count from 1).
+
+    Example:
+        >>> from naslib_mini.one_shot import DartsConfig
+        >>> first_early_stop([1.0, 1.0, 1.0, 2.0, 2.0], DartsConfig(early_stop_window=1))
+        (4, 3)
+        >>> first_early_stop([1.0, 1.0, 1.0], DartsConfig(early_stop_window=1)) is None
+        True
+    """
+    for epoch in range(1, len(eigenvalues) + 1):
+        stop, result_epoch = _early_stop(list(eigenvalues[:epoch]), config)
+        if stop:
+            return epoch, result_epoch
+    return None
 
 
 def result(history: History) -> Hashable:
