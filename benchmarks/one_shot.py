@@ -40,9 +40,9 @@ Modes:
 
 Run (CPU minutes of one core; wall time on the busy 2-core machine is about 1.7x)::
 
-    python benchmarks/one_shot.py                       # every method, 3 seeds (about 35 minutes)
-    python benchmarks/one_shot.py --methods ENAS SPOS SPOS-100 --update   # those rerun, the rest kept
-    python benchmarks/one_shot.py --collapse            # about 12 minutes
+    python benchmarks/one_shot.py                       # every method, 3 seeds (about 25 minutes)
+    python benchmarks/one_shot.py --methods ENAS SPOS SPOS-100 --update   # those rerun, the rest kept (14)
+    python benchmarks/one_shot.py --collapse            # 7 minutes a run: 1 run if DARTS-ES never fires, else 2
     python benchmarks/one_shot.py --task mnist          # about 10 minutes
     python benchmarks/one_shot.py --quick --out /tmp/one_shot.json   # smoke test
 
