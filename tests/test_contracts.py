@@ -185,6 +185,8 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
     "ground-truth": (tiny_chain, lambda space: {"space": space, "path": tiny_ground_truth()}, (1,)),
     "nas-bench-macro": (lambda: nm.SPACES.create("nas-bench-macro"), lambda space: {"noisy": True}, (50,)),
     "supernet": (tiny_chain, lambda space: {**trained("supernet")(space), "calibration_batches": 2}, (0.5, 1)),
+    "few-shot-supernet": (lambda: nm.SPACES.create("nb201", width=4, cells_per_stage=1),
+                          lambda space: {**trained("few-shot-supernet")(space), "calibration_batches": 2}, (0.5, 1)),
 }
 #: Estimators whose score is a proxy reported under this metric name, not validation accuracy;
 #: they have no fidelity (no budgets above) and refuse any budget.
@@ -251,6 +253,7 @@ class TestEstimatorContract:
 TASK_SETTINGS: dict[str, Callable[[], dict[str, Any]]] = {
     "digits": dict,
     "mnist1d": lambda: {"num_samples": 500},
+    "mnist": lambda: {"downsample": 4},
     "tensors": lambda: {"x": torch.randn(60, 2, 12, generator=torch.Generator().manual_seed(0)),
                         "y": torch.arange(60) % 3},
     "lesions3d": lambda: {"num_samples": 30, "num_test": 9, "size": 8},

@@ -115,3 +115,16 @@ def test_end_to_end_in_the_cell_space_finds_cells_better_than_chance(dims):
     for trial in history:
         space.validate(trial.arch)
     assert history.best().score > 0.2  # chance is 0.1
+
+
+def test_on_epoch_end_sees_the_shared_weights_and_leaves_the_search_unchanged(digits, chain):
+    seen = []
+
+    def score(epoch, supernet):
+        seen.append((epoch, shared_accuracy(supernet, chain.sample(nm.default_rng(epoch)), digits.x_val,
+                                            digits.y_val, 32)))
+
+    plain = search(digits, chain, TINY, seed=2)
+    hooked = search(digits, chain, TINY, seed=2, on_epoch_end=score)
+    assert [e for e, _ in seen] == [1, 2] and all(0 <= a <= 1 for _, a in seen)
+    assert [(t.arch, t.score) for t in hooked] == [(t.arch, t.score) for t in plain]

@@ -189,6 +189,27 @@ def test_darts_search_records_one_trial_per_epoch_and_is_deterministic_for_a_see
     assert one_shot.result(first) == first.trials[-1].arch
 
 
+def test_on_epoch_end_sees_the_supernet_and_leaves_the_search_unchanged():
+    space, task = tiny_space(), tiny_task()
+    config = nm.TrainingConfig(epochs=2, threads=1, batch_size=32)
+    seen = []
+
+    def score_other_cells(epoch, supernet, arch):  # what a benchmark does: other paths, recalibrated
+        for cell in (space.sample(nm.default_rng(epoch)), arch.derive()):
+            one_shot.discretize(supernet, cell)
+            supernet.recalibrate(task.x_train[:64], 32)
+            with torch.no_grad():
+                seen.append((epoch, float(supernet.eval()(task.x_val[:8]).sum())))
+
+    plain = one_shot.search("darts", task, space, config, seed=1, eigen_iterations=2)
+    hooked = one_shot.search("darts", task, space, config, seed=1, eigen_iterations=2, on_epoch_end=score_other_cells)
+    assert [e for e, _ in seen] == [1, 1, 2, 2]
+    assert [t.candidate.info for t in hooked] == [t.candidate.info for t in plain]
+    assert [t.measurement.metrics["eigenvalue"] for t in hooked] == [t.measurement.metrics["eigenvalue"] for t in plain]
+    assert [t.measurement.metrics["relaxed_val_accuracy"] for t in hooked] == \
+        [t.measurement.metrics["relaxed_val_accuracy"] for t in plain]
+
+
 @pytest.mark.parametrize("method, options", [("darts", {"order": 2}), ("gdas", {})])
 def test_second_order_darts_and_gdas_search_a_1d_task(method, options):
     history = one_shot.search(method, tiny_task(), tiny_space(), nm.TrainingConfig(epochs=2, threads=1,
@@ -246,7 +267,7 @@ def test_quick_benchmark_reports_every_method_against_the_ground_truth(tmp_path)
     from benchmark_scripts import load
     bench = load("one_shot")
     out = tmp_path / "one_shot.json"
-    results = bench.main(["--quick", "--out", str(out)])
+    results = bench.main(["--quick", "--methods", "DARTS-V1", "DARTS-V2", "GDAS", "--out", str(out)])
     assert json.loads(out.read_text()) == json.loads(json.dumps(results))
     assert [r["method"] for r in results["rows"]] == ["DARTS-V1", "DARTS-V2", "GDAS"]
     for row in results["rows"]:

@@ -12,3 +12,5 @@ from naslib_mini.estimators.macro import MacroEstimator
 __all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimator", "MacroEstimator",
            "SupernetEstimator", "TabularEstimator", "FinalResult", "TrainingConfig", "TrainingEstimator",
            "ZeroCostEstimator", "train_final"]
+from naslib_mini.supernet.few_shot import FewShotEstimator  # noqa: E402  (registers "few-shot-supernet")
+__all__ += ["FewShotEstimator"]

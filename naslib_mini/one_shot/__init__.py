@@ -11,8 +11,8 @@ from naslib_mini.one_shot.hypergradient import dominant_eigenvalue, unrolled_hyp
 from naslib_mini.one_shot.methods import METHODS, DartsConfig, GdasConfig, OneShotConfig
 from naslib_mini.one_shot.relaxation import (ArchParameters, derive, discretize, gdas_temperature, gumbel_hard,
                                              parameter_free_share, relax)
-from naslib_mini.one_shot.search import DEFAULT_TRAINING, check_space, result, search
+from naslib_mini.one_shot.search import DEFAULT_TRAINING, check_space, first_early_stop, result, search
 
 __all__ = ["ArchParameters", "check_space", "DartsConfig", "DEFAULT_TRAINING", "derive", "discretize",
-           "dominant_eigenvalue", "gdas_temperature", "GdasConfig", "gumbel_hard", "METHODS", "OneShotConfig",
+           "dominant_eigenvalue", "first_early_stop", "gdas_temperature", "GdasConfig", "gumbel_hard", "METHODS", "OneShotConfig",
            "parameter_free_share", "relax", "result", "search", "unrolled_hypergradient"]

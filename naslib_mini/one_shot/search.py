@@ -32,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 import numpy as np
 import torch
@@ -54,7 +54,7 @@ from naslib_mini.supernet import CellSupernet
 from naslib_mini.tasks.base import TASKS, Task
 from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial, TrialState
 
-__all__ = ["DEFAULT_TRAINING", "check_space", "result", "search"]
+__all__ = ["DEFAULT_TRAINING", "check_space", "first_early_stop", "result", "search"]
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,8 @@ def _resolve(task: Task | str, space: SearchSpace | str, task_seed: int) -> tupl
 
 def search(method: str | OneShotConfig, task: Task | str, space: SearchSpace | str,
            config: TrainingConfig | None = None, *, seed: int = 0, journal: str | None = None,
-           task_seed: int = 0, **options: Any) -> History:
+           task_seed: int = 0, on_epoch_end: Callable[[int, nn.Module, ArchParameters], None] | None = None,
+           **options: Any) -> History:
     """Run a one-shot method for ``config.epochs`` epochs; one Trial per epoch (see the module docstring).
 
     Args:
@@ -121,6 +122,11 @@ def search(method: str | OneShotConfig, task: Task | str, space: SearchSpace | s
         seed: Seeds the weights, alpha, the batches and the Gumbel samples; same seed, same search.
         journal: Path of a JSON-lines journal to append every epoch's trial to.
         task_seed: Split seed when ``task`` is a name.
+        on_epoch_end: Called as ``on_epoch_end(epoch, supernet, arch)`` after each epoch's trial is
+            recorded (epochs count from 1), e.g. to score other cells with the shared weights; it may
+            change which path the supernet runs (the next architecture step sets it again); its
+            batch-norm statistics are restored afterwards, so the search goes on as without it. Its
+            time is not charged to the trials' costs.
         **options: The method's options (``order=2``, ``early_stop_window=3``, ...).
 
     Returns:
@@ -177,6 +183,7 @@ def search(method: str | OneShotConfig, task: Task | str, space: SearchSpace | s
                                 rates[min(step, len(rates) - 1)], generator)
 
     def record(epoch: int, supernet: nn.Module) -> bool:
+        nonlocal started
         cell = arch.derive()
         probs = arch.softmax().detach().cpu().numpy()
         eigenvalue = float("nan")
@@ -214,6 +221,16 @@ def search(method: str | OneShotConfig, task: Task | str, space: SearchSpace | s
         if stop:
             log.info("DARTS-ES: eigenvalue grew past %.3gx; the result is the cell of epoch %d",
                      method_config.early_stop_ratio, result_epoch)
+        if on_epoch_end is not None:  # the caller's work, not the search's: left out of the costs
+            buffers = {name: b.clone() for name, b in supernet.named_buffers()}
+            training = supernet.training
+            on_epoch_end(epoch, supernet, arch)
+            for name, b in supernet.named_buffers():  # batch-norm statistics as they were
+                b.copy_(buffers[name])
+            supernet.train(training)
+            spent = time.process_time() - now
+            started += spent
+            last[0] += spent
         return stop
 
     with torch_threads(config.threads), seeded(derive_seed(seed, "supernet")):
@@ -238,6 +255,27 @@ def _early_stop(eigenvalues: list[float], config: OneShotConfig) -> tuple[bool, 
     if before > 0 and recent / before > config.early_stop_ratio:
         return True, len(eigenvalues) - k
     return False, None
+
+
+def first_early_stop(eigenvalues: list[float], config: OneShotConfig) -> tuple[int, int] | None:
+    """Where DARTS-ES would stop a search with these per-epoch eigenvalues: ``(stop epoch, result epoch)`` or ``None``.
+
+    The rule ``search`` applies after every epoch, run over a finished trajectory. Since the
+    early stop changes nothing before it fires, a search with ``config`` and the same seed
+    stops at that epoch and returns the cell of the result epoch (epochs count from 1).
+
+    Example:
+        >>> from naslib_mini.one_shot import DartsConfig
+        >>> first_early_stop([1.0, 1.0, 1.0, 2.0, 2.0], DartsConfig(early_stop_window=1))
+        (4, 3)
+        >>> first_early_stop([1.0, 1.0, 1.0], DartsConfig(early_stop_window=1)) is None
+        True
+    """
+    for epoch in range(1, len(eigenvalues) + 1):
+        stop, result_epoch = _early_stop(list(eigenvalues[:epoch]), config)
+        if stop:
+            return epoch, result_epoch
+    return None
 
 
 def result(history: History) -> Hashable:

@@ -35,7 +35,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Hashable, Iterator
+from typing import Callable, Hashable, Iterator
 
 import numpy as np
 import torch
@@ -201,7 +201,8 @@ def _resolve(task: Task | str, space: SearchSpace | str) -> tuple[Task, SearchSp
 
 
 def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None = None, seed: int = 0,
-           journal: str | Path | None = None) -> History:
+           journal: str | Path | None = None,
+           on_epoch_end: Callable[[int, Supernet], None] | None = None) -> History:
     """Run ENAS and return one ``Trial`` per epoch: the architecture derived after it.
 
     Args:
@@ -212,6 +213,9 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
         seed: Seeds the shared weights, the data order, the controller and every sample.
         journal: Path of a JSON-lines journal to append each epoch's trial to; it must not
             hold trials yet (an ENAS search cannot be resumed from its trials).
+        on_epoch_end: Called as ``on_epoch_end(epoch, supernet)`` after each epoch's trial is
+            recorded, e.g. to score other architectures with the shared weights (``shared_accuracy``
+            leaves the supernet as it was); its time is not charged to the trials' costs.
 
     Returns:
         A ``History`` over ``space``. Trial ``e`` holds the architecture derived after epoch
@@ -277,6 +281,7 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
 
     def end_epoch(epoch: int) -> None:
         """Phase (b), then derive and record the epoch's architecture."""
+        nonlocal started
         rewards, entropy = train_controller()
         mean_reward = float(np.mean(rewards))
         scores: dict[Hashable, float] = {}
@@ -298,6 +303,10 @@ def search(task: Task | str, space: SearchSpace | str, config: ENASConfig | None
             log_file.write(trial, space)
         log.info("ENAS epoch %d: derived %s, shared-weight val accuracy %.4f, mean reward %.4f, entropy %.3f, "
                  "%.1f CPU s", epoch, space.to_str(best), scores[best], mean_reward, entropy, seconds)
+        if on_epoch_end is not None:  # the caller's work, not the search's: left out of the costs
+            before = time.process_time()
+            on_epoch_end(epoch, supernet)
+            started += time.process_time() - before
 
     def on_batch_start(step: int, model: torch.nn.Module) -> None:
         """Phase (a)'s hook: every ``weight_steps`` batches end an epoch; each batch trains one sampled path."""
