@@ -29,7 +29,8 @@ Usage:
     python benchmarks/automl_zero.py --minutes 4   # the protocol: 5 seeds x (evolution, random),
                                                    # <= 4 CPU minutes each, one process (<= 40 CPU min)
     python benchmarks/automl_zero.py --seeds 100 --methods evolution --minutes 2   # one development search
-    python benchmarks/automl_zero.py --quick       # 1 seed x 30,000 programs each
+    python benchmarks/automl_zero.py --quick       # seed 4, at most 30,000 programs each: evolution finds
+                                                   # SGD after 16,454 programs, random search does not
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ FINAL_SEED = 1_000_000
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1 seed, 30,000 programs per search")
+    parser.add_argument("--quick", action="store_true",
+                        help="seed 4 only (evolution found SGD there after 16,454 programs), 30,000 programs per search")
     parser.add_argument("--seeds", type=int, nargs="+", default=None, help="search seeds (default 0 1 2 3 4)")
     parser.add_argument("--minutes", type=float, default=None,
                         help="budget per search, CPU minutes of the search process (default 30)")
@@ -68,7 +70,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=1, help="searches run in parallel processes")
     parser.add_argument("--out", default=str(RESULTS), help="JSON file (default: %(default)s)")
     args = parser.parse_args(argv)
-    args.seeds = args.seeds if args.seeds is not None else ([0] if args.quick else [0, 1, 2, 3, 4])
+    # --quick replays the protocol's fastest search, seed 4: a smoke test that evolution still finds SGD
+    args.seeds = args.seeds if args.seeds is not None else ([4] if args.quick else [0, 1, 2, 3, 4])
     if args.minutes is None:
         args.minutes = None if args.quick else 30.0
     args.individuals = args.individuals or (30_000 if args.quick else 10**9)
