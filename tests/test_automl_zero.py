@@ -141,3 +141,113 @@ def test_plot_program_search_draws_both_searches():
     config = SearchConfig(population_size=10, tournament_size=3, max_individuals=50)
     ax = plot_program_search({"evolution": evolve(tasks, config), "random": random_search(tasks, config)})
     assert len(ax.lines) == 3 and ax.get_xlabel() == "programs evaluated"
+
+
+def _reference_execute(program, tasks):
+    """A plain per-task, per-example interpreter: the semantics ``execute`` must reproduce."""
+    ops = {"scalar_const": None, "scalar_sum": np.add, "scalar_diff": np.subtract, "scalar_product": np.multiply,
+           "scalar_vector_product": np.multiply, "vector_sum": np.add, "vector_inner_product": np.dot,
+           "matrix_vector_product": np.matmul}
+    train, valid = np.empty(tasks.y_train.shape), np.empty(tasks.y_valid.shape)
+
+    def run(body, memory):
+        for i in body:
+            memory[i.writes] = (i.value if i.op == "scalar_const"
+                                else ops[i.op](*(memory[r] for r in i.reads)))
+
+    with np.errstate(all="ignore"):
+        for t in range(tasks.n_tasks):
+            memory = {f"s{k}": 0.0 for k in range(4)}
+            memory.update({f"v{k}": np.zeros(4) for k in range(3)}, m0=np.zeros((4, 4)))
+            run(program.setup, memory)
+            for k in range(tasks.y_train.shape[1]):
+                memory["v0"], memory["s0"] = tasks.x_train[t, k], 0.0
+                run(program.predict, memory)
+                train[t, k] = memory["s1"]
+                memory["s0"] = tasks.y_train[t, k]
+                run(program.learn, memory)
+            for k in range(tasks.y_valid.shape[1]):
+                memory["v0"], memory["s0"] = tasks.x_valid[t, k], 0.0
+                run(program.predict, memory)
+                valid[t, k] = memory["s1"]
+    return train, valid
+
+
+def test_execute_matches_a_per_example_interpreter_with_and_without_state_in_predict():
+    from naslib_mini.automl_zero.interpreter import _stateless
+    from naslib_mini.automl_zero.instruction import OPERATIONS
+
+    rng = np.random.default_rng(7)
+    tasks = linear_regression_tasks(3, seed=2, n_train=12, n_valid=9)
+    kinds = set()
+    for _ in range(60):
+        program = random_program(rng, {"setup": 4, "predict": 3, "learn": 4}, tuple(OPERATIONS))
+        kinds.add(_stateless(program.predict))
+        got, want = execute(program, tasks), _reference_execute(program, tasks)
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(got[1], want[1], rtol=1e-9, atol=1e-12)
+    assert kinds == {True, False}  # both the batched and the sequential validation path were compared
+    # a predict that accumulates over examples is sequential; SGD's predict is not
+    counter = (Instruction("scalar_sum", 2, (2, 3)), Instruction("scalar_sum", 1, (2, 2)))
+    assert not _stateless(counter) and _stateless(sgd_linear_regression().predict)
+
+
+def test_random_instructions_never_write_the_label_or_the_features():
+    from naslib_mini.automl_zero.instruction import alter_argument, OPERATIONS, random_instruction
+
+    rng = np.random.default_rng(0)
+    outputs = set()
+    for _ in range(2000):
+        instruction = random_instruction(rng, tuple(OPERATIONS))
+        outputs.add(instruction.writes)
+        outputs.add(alter_argument(instruction, rng).writes)
+    assert "s0" not in outputs and "v0" not in outputs
+    assert {"s1", "s2", "s3", "v1", "v2"} <= outputs
+
+
+def test_constants_mutate_on_a_log_scale_or_flip_sign():
+    from naslib_mini.automl_zero.instruction import alter_argument
+
+    rng = np.random.default_rng(0)
+    const = Instruction("scalar_const", 2, value=0.5)
+    values = np.array([alter_argument(const, rng).value for _ in range(4000)])
+    changed = values[values != 0.5]               # the other half redraws the output address
+    flipped = np.isclose(changed, -0.5)
+    assert 0.35 < len(changed) / len(values) < 0.65
+    assert 0.06 < flipped.mean() < 0.14           # the paper's sign-flip probability, 0.1
+    scale = np.log(changed[~flipped] / 0.5)       # otherwise multiplied by exp(N(0, 1)): never a sign change
+    assert abs(scale.mean()) < 0.1 and 0.9 < scale.std() < 1.1
+
+
+def test_demo_mutations_keep_the_demo_function_sizes():
+    config = SearchConfig()
+    assert config.init_sizes == (10, 2, 8) and config.mutator.mutations == nm.automl_zero.DEMO_MUTATIONS
+    rng = np.random.default_rng(1)
+    program = random_program(rng, dict(zip(("setup", "predict", "learn"), config.init_sizes)))
+    for _ in range(300):
+        program = config.mutator.mutate(program, rng)
+        assert tuple(len(program.function(n)) for n in ("setup", "predict", "learn")) == (10, 2, 8)
+
+
+def test_budget_counts_cpu_time_of_the_process_not_wall_clock(monkeypatch):
+    from naslib_mini.automl_zero import search
+
+    clock = iter(np.arange(0.0, 1000.0, 0.5))      # a CPU clock advancing 0.5 s per reading
+    monkeypatch.setattr(search.time, "process_time", lambda: float(next(clock)))
+    monkeypatch.setattr(search.time, "perf_counter", lambda: pytest.fail("the budget must not read wall clock"))
+    tasks = linear_regression_tasks(1, seed=0, n_train=5, n_valid=5)
+    config = SearchConfig(population_size=10, tournament_size=3, max_individuals=10_000, max_seconds=20.0)
+    result = evolve(tasks, config, seed=0)
+    assert result.individuals < 100 and result.seconds >= 20.0
+
+
+def test_evolution_restarts_from_a_fresh_population_after_restart_every_programs():
+    tasks = linear_regression_tasks(2, seed=0, n_train=10, n_valid=10)
+    config = SearchConfig(population_size=10, tournament_size=3, max_individuals=250, restart_every=100)
+    result = evolve(tasks, config, seed=3)
+    assert result.restarts == 2 and result.individuals == 250
+    assert result.fitnesses == evolve(tasks, config, seed=3).fitnesses
+    once = evolve(tasks, SearchConfig(population_size=10, tournament_size=3, max_individuals=250), seed=3)
+    assert once.restarts == 0 and once.fitnesses[:100] == result.fitnesses[:100] != once.fitnesses
+    with pytest.raises(nm.ConfigurationError, match="restart_every must be None or an integer above population_size"):
+        SearchConfig(population_size=10, tournament_size=3, restart_every=10)

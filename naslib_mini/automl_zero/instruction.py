@@ -8,6 +8,9 @@ matrix-vector product; the demo's memory has a matrix ``m0`` that only the latte
 reads). An ``Instruction`` is a frozen value: operation name, output address, input
 addresses and (for the constant) a value, printed as one line of text such as
 ``s3 = s0 - s1``. Memory sizes are the demo's: 4 scalars, 3 vectors, 1 matrix.
+As in the paper's code, random instructions never write the label ``s0`` or the
+features ``v0`` (``FIRST_OUT``: they are inputs only); a constant starts uniform in
+[-1, 1] and is mutated on a log scale or flipped in sign (``alter_argument``).
 
 Knows nothing about how instructions are executed (``interpreter``), grouped into
 programs (``program``) or searched (``search``).
@@ -15,15 +18,23 @@ programs (``program``) or searched (``search``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from naslib_mini.types import ConfigurationError
 
-__all__ = ["DEMO_OPS", "Instruction", "MEMORY", "Operation", "OPERATIONS", "random_instruction"]
+__all__ = ["alter_argument", "DEMO_OPS", "FIRST_OUT", "Instruction", "MEMORY", "Operation", "OPERATIONS", "random_instruction"]
 
 #: Number of addresses of each kind in memory (the demo's sizes): scalars s0..s3, vectors v0..v2, matrix m0.
 MEMORY = {"s": 4, "v": 3, "m": 1}
+
+#: First address of each kind a random instruction may write (the paper's ``kFirstOut*Address``):
+#: ``s0`` (the label) and ``v0`` (the features) are read, never written, by drawn instructions.
+FIRST_OUT = {"s": 1, "v": 1, "m": 0}
+
+#: Probability that mutating a constant flips its sign instead of rescaling it (the paper's ``kSignFlipProb``).
+SIGN_FLIP_PROB = 0.1
 
 
 @dataclass(frozen=True)
@@ -104,12 +115,12 @@ class Instruction:
         """The operation's row of ``OPERATIONS``."""
         return OPERATIONS[self.op]
 
-    @property
+    @cached_property
     def writes(self) -> str:
         """The address written, as text (``"s3"``)."""
         return f"{self.spec.output}{self.out}"
 
-    @property
+    @cached_property
     def reads(self) -> tuple[str, ...]:
         """The addresses read, as text (``("s0", "s1")``)."""
         return tuple(f"{kind}{i}" for kind, i in zip(self.spec.inputs, self.inputs))
@@ -124,28 +135,47 @@ def _random_value(rng: np.random.Generator) -> float:
     return float(rng.uniform(-1.0, 1.0))
 
 
+def _mutated_value(value: float, rng: np.random.Generator) -> float:
+    # the paper's MutateActivationLogScaleOrFlip: flip the sign, or multiply by exp(N(0, 1))
+    if rng.random() < SIGN_FLIP_PROB:
+        return -value
+    return float(value * np.exp(rng.standard_normal()))
+
+
+def _out_address(kind: str, rng: np.random.Generator) -> int:
+    return int(rng.integers(FIRST_OUT[kind], MEMORY[kind]))
+
+
 def random_instruction(rng: np.random.Generator, ops: tuple[str, ...] = DEMO_OPS) -> Instruction:
     """An instruction with a uniformly drawn operation of ``ops`` and uniformly drawn addresses.
+
+    Inputs may be any address; the output is never ``s0`` or ``v0`` (see ``FIRST_OUT``).
 
     Example:
         >>> isinstance(random_instruction(np.random.default_rng(0)), Instruction)
         True
     """
     spec = OPERATIONS[ops[int(rng.integers(len(ops)))]]
-    return Instruction(spec.name, int(rng.integers(MEMORY[spec.output])),
+    return Instruction(spec.name, _out_address(spec.output, rng),
                        tuple(int(rng.integers(MEMORY[k])) for k in spec.inputs),
                        _random_value(rng) if spec.has_value else 0.0)
 
 
 def alter_argument(instruction: Instruction, rng: np.random.Generator) -> Instruction:
-    """The same operation with one argument (an address or the constant) drawn anew."""
+    """The same operation with one argument changed: an address drawn anew, or the constant rescaled or flipped.
+
+    Example:
+        >>> changed = alter_argument(Instruction("scalar_const", 2, value=0.5), np.random.default_rng(0))
+        >>> changed.op, changed != Instruction("scalar_const", 2, value=0.5)
+        ('scalar_const', True)
+    """
     spec = instruction.spec
     slots = 1 + len(spec.inputs) + int(spec.has_value)
     slot = int(rng.integers(slots))
     if slot == 0:
-        return Instruction(spec.name, int(rng.integers(MEMORY[spec.output])), instruction.inputs, instruction.value)
+        return Instruction(spec.name, _out_address(spec.output, rng), instruction.inputs, instruction.value)
     if slot <= len(spec.inputs):
         inputs = list(instruction.inputs)
         inputs[slot - 1] = int(rng.integers(MEMORY[spec.inputs[slot - 1]]))
         return Instruction(spec.name, instruction.out, tuple(inputs), instruction.value)
-    return Instruction(spec.name, instruction.out, instruction.inputs, _random_value(rng))
+    return Instruction(spec.name, instruction.out, instruction.inputs, _mutated_value(instruction.value, rng))

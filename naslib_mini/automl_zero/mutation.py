@@ -4,8 +4,11 @@ The mutations of Real et al. 2020 ("AutoML-Zero", ICML), Section 4.1: insert a r
 instruction at a random position or remove one (within the size bounds of each
 function); randomize one argument of an instruction (``ALTER_PARAM``); replace one
 instruction by a random one; replace all instructions of a function by random ones
-(``RANDOMIZE_COMPONENT_FUNCTION``). The paper's demo uses the last three with fixed
-function sizes. Each returns a new ``Program``; the parent is never changed.
+(``RANDOMIZE_COMPONENT_FUNCTION``). The paper's demo (``run_demo.sh``) uses the last
+three, so function sizes stay those of the random initial programs: that is the
+default here (``DEMO_MUTATIONS``); insert and remove are there for exercises. The
+function to mutate is drawn uniformly among the non-empty ones, as in the paper's
+code. Each returns a new ``Program``; the parent is never changed.
 
 Knows nothing about fitness or how parents are chosen.
 """
@@ -19,10 +22,13 @@ from naslib_mini.automl_zero.instruction import DEMO_OPS, OPERATIONS, alter_argu
 from naslib_mini.automl_zero.program import FUNCTIONS, Program
 from naslib_mini.types import ConfigurationError
 
-__all__ = ["MUTATIONS", "Mutator"]
+__all__ = ["DEMO_MUTATIONS", "MUTATIONS", "Mutator"]
 
 #: The mutation names, in the order of the paper.
 MUTATIONS = ("insert", "remove", "alter", "randomize_instruction", "randomize_function")
+
+#: The mutations of the paper's demo: ALTER_PARAM, RANDOMIZE_INSTRUCTION, RANDOMIZE_COMPONENT_FUNCTION.
+DEMO_MUTATIONS = ("alter", "randomize_instruction", "randomize_function")
 
 
 def _sizes(name: str, sizes) -> tuple[int, int, int]:
@@ -37,7 +43,7 @@ class Mutator:
     """Draws one allowed mutation of a program.
 
     Attributes:
-        mutations: Names of the allowed mutations, a subset of ``MUTATIONS``.
+        mutations: Names of the allowed mutations, a subset of ``MUTATIONS`` (default: the demo's three).
         ops: Operations new instructions are drawn from.
         min_sizes: Fewest instructions per function (setup, predict, learn); ``remove`` respects it.
         max_sizes: Most instructions per function; ``insert`` respects it.
@@ -49,7 +55,7 @@ class Mutator:
         True
     """
 
-    mutations: tuple[str, ...] = MUTATIONS
+    mutations: tuple[str, ...] = DEMO_MUTATIONS
     ops: tuple[str, ...] = DEMO_OPS
     min_sizes: tuple[int, int, int] = (0, 1, 0)
     max_sizes: tuple[int, int, int] = (10, 4, 10)
