@@ -43,7 +43,7 @@ strategies.
 from __future__ import annotations
 
 import operator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Iterator, Sequence
 
@@ -56,8 +56,7 @@ from naslib_mini.spaces.chain_moves import crossover_cuts, one_edit_away, random
 from naslib_mini.spaces.chain_network import ChainBody
 from naslib_mini.spaces.chain_signal import has_signal_path
 
-__all__ = ["CONNECTIONS", "SMALL", "THREE_D", "ChainArch", "ChainConfig", "ChainSpace", "Layer", "chain_3d",
-           "chain_small"]
+__all__ = ["CONNECTIONS", "ChainArch", "ChainConfig", "ChainSpace", "Layer"]
 
 
 @dataclass(frozen=True)
@@ -330,42 +329,3 @@ class ChainSpace(SearchSpace):
             layers = tuple(replace(layer, channels=scale_channels(layer.channels, width_multiplier))
                            for layer in layers)
         return ChainBody(layers, in_channels, input_size)
-
-
-#: The configuration registered as ``"chain-small"``: every connection, grid-searchable, fast to train.
-SMALL = ChainConfig(ops=("conv3x3", "maxpool3x3", "identity", "zero"), channels=(16, 32), max_depth=3)
-
-
-@SPACES.register("chain-small")
-def chain_small(**overrides) -> ChainSpace:
-    """The chain space with ``SMALL``'s choices; ``overrides`` replace any of them.
-
-    Example:
-        >>> SPACES.create("chain-small").size()
-        51088
-    """
-    space = ChainSpace(**{**asdict(SMALL), **overrides})
-    space.name = "chain-small"
-    return space
-
-
-#: The configuration registered as ``"chain-3d"``: the operations of medical 3D networks (3x3x3 and
-#: 5x5x5 convolutions, a dilated and a depthwise-separable one, pooling, the attention gate, multi-scale
-#: fusion) at small widths, so a 16^3 or 28^3 volume trains in seconds on a CPU.
-THREE_D = ChainConfig(ops=("conv3x3", "dilconv3x3", "sepconv3x3", "maxpool3x3", "avgpool3x3", "attention_gate",
-                           "msfusion_d124", "identity", "zero"),
-                      channels=(4, 8, 16), connections=("series", "skip"), max_depth=4, stem_channels=4)
-
-
-@SPACES.register("chain-3d")
-def chain_3d(**overrides) -> ChainSpace:
-    """The chain space with ``THREE_D``'s choices (for volumes); ``overrides`` replace any of them.
-
-    Example:
-        >>> space = SPACES.create("chain-3d")
-        >>> space.to_str(space.from_str("conv3x3-8-s2-series|attention_gate-16-s1-skip"))
-        'conv3x3-8-s2-series|attention_gate-16-s1-skip'
-    """
-    space = ChainSpace(**{**asdict(THREE_D), **overrides})
-    space.name = "chain-3d"
-    return space
