@@ -45,12 +45,12 @@ SMOKE = {
                                 "second_order": True},
     "13_multi_objective_and_hardware_aware_nas.ipynb": {"seed": 1, "runs": 2, "budget": 4000.0, "population_size": 6,
                                                         "lut_archs": 4, "latency_repeats": 3},
-    "15_scaling_out_with_dask.ipynb": {"seed": 1, "sim_workers": [1, 4], "sim_seeds": 2, "sim_trials": 60,
+    "17_scaling_out_with_dask.ipynb": {"seed": 1, "sim_workers": [1, 4], "sim_seeds": 2, "sim_trials": 60,
                                        "real_trials": 4, "epochs": 0.25},
     "11_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
                                                             "strategies": ["rea", "pnas"], "budgets": [20, 40]},
     "12_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
-    "14_nas_for_medical_3d_imaging.ipynb": {"seed": 1, "strategy_name": "rea", "num_samples": 60, "num_test": 30,
+    "16_nas_for_medical_3d_imaging.ipynb": {"seed": 1, "strategy_name": "rea", "num_samples": 60, "num_test": 30,
                                             "trials": 2, "search_epochs": 1, "final_epochs": 1},
 }
 
