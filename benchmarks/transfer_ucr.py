@@ -18,6 +18,7 @@ mean difference, wins/ties/losses and a Wilcoxon signed-rank test over all pairs
 
 Usage:
     python benchmarks/transfer_ucr.py                  # full run -> benchmarks/results/transfer_ucr.json
+    python benchmarks/transfer_ucr.py --datasets PigCVP --add   # add a dataset to that report
     python benchmarks/transfer_ucr.py --quick          # smoke configuration, well under a minute
 """
 from __future__ import annotations
@@ -121,6 +122,23 @@ def paired(datasets: dict, a: str, b: str) -> dict:
             "losses": sum(d < -1e-12 for d in diffs), "wilcoxon_p": p}
 
 
+def added_to(report: dict, path: Path) -> dict:
+    """The report at ``path``, checked to share ``report``'s settings, to which new datasets are added.
+
+    Raises:
+        SystemExit: No report there, or one made with another recipe, seed count, seed or architectures.
+    """
+    if not path.is_file():
+        raise SystemExit(f"--add needs an existing report at {path}; run without --add first")
+    old = json.loads(path.read_text())
+    for key in ("recipe", "runs", "seed", "architectures", "quick"):
+        if old.get(key) != report[key]:
+            raise SystemExit(f"--add: the report at {path} has {key}={old.get(key)!r}, this run {report[key]!r}; "
+                             "datasets added to a report must share its settings")
+    old["commands"] = [*old.get("commands", [old["command"]]), report["command"]]
+    return old
+
+
 def table(report: dict) -> list[str]:
     """One line per dataset: mean ± std test accuracy (percent) of each architecture, and the published one."""
     lines = [f"{'dataset':<14}{'searched':>16}{'baseline':>16}{'direct':>16}{'ResNet (pub.)':>15}"]
@@ -149,6 +167,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--mnist1d", type=Path, default=RESULTS / "mnist1d.json",
                         help="results of benchmarks/mnist1d_search.py holding the two architectures")
+    parser.add_argument("--add", action="store_true", help="add the datasets to the report already at --out "
+                                                          "(same recipe, runs, seed and architectures)")
     parser.add_argument("--out", type=Path, default=None, help="default benchmarks/results/transfer_ucr.json "
                                                                "(transfer_ucr_quick.json with --quick)")
     args = parser.parse_args(argv)
@@ -164,7 +184,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    started = time.perf_counter()
     space = ChainSpace(**mnist1d_search.SPACE)
     archs = mnist1d_architectures(args.mnist1d)
     report = {"command": "python benchmarks/transfer_ucr.py " + " ".join(sys.argv[1:] if argv is None else argv),
@@ -173,6 +192,8 @@ def main(argv: list[str] | None = None) -> dict:
                          if k not in ("device", "timeout_seconds", "eval_batch_size", "seed")},
               "runs": args.runs, "seed": args.seed, "threads": args.threads, "datasets": {},
               "published_source": "Fawaz et al. 2019, DMKD 33; github.com/hfawaz/dl-4-tsc"}
+    if args.add:
+        report = added_to(report, args.out)
     for name in args.datasets:
         task = nm.TASKS.create("ucr", dataset=name, seed=args.seed)
         print(f"{name}: {len(task.x_train)} train / {len(task.x_val)} val / {len(task.x_test)} test, "
@@ -188,7 +209,7 @@ def main(argv: list[str] | None = None) -> dict:
             "published": PUBLISHED.get(name, {}).get("accuracy"), "seconds": round(time.perf_counter() - clock, 1)}
         report["paired"] = [paired(report["datasets"], a, b)
                             for a, b in (("searched", "baseline"), ("direct", "searched"), ("direct", "baseline"))]
-        report["wall_time_seconds"] = round(time.perf_counter() - started, 1)
+        report["wall_time_seconds"] = round(sum(row["seconds"] for row in report["datasets"].values()), 1)
         report["machine"] = {"platform": platform.platform(), "python": platform.python_version(),
                              "torch": torch.__version__,
                              "cpu_count": os.cpu_count()}
