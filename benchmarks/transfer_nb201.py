@@ -4,7 +4,7 @@ Issue 18, point 5. From the shipped table (all 15,625 cells on CIFAR-10, CIFAR-1
 ImageNet16-120), for every source -> target pair (``naslib_mini.transfer``):
 
 * rank statistics of the source's 200-epoch test accuracy against the target's (the
-  paper's Section 5 view) and of the source's 12-epoch validation accuracy (the signal the
+  paper's cross-dataset correlation) and of the source's 12-epoch validation accuracy (the signal the
   searches use) against the target's test accuracy; the latter includes the target paired
   with itself, the noise any transfer is measured against: Kendall tau over all cells and
   over the source's top 1%, top-k overlap (k = 10, 50, 157 = 1%), the target percentile

@@ -1,8 +1,8 @@
 """Transfer across datasets: how a ranking of architectures on one dataset carries over to another.
 
 NAS-Bench-201 trained all 15,625 cells on CIFAR-10, CIFAR-100 and ImageNet16-120 (Dong &
-Yang, ICLR 2020, Section 5 "Correlation of architecture rankings across datasets", Fig. 6):
-the rankings agree well over all cells but much less among the best ones, which is
+Yang, ICLR 2020, whose analysis section correlates the architectures' accuracies across the
+three datasets): the rankings agree well over all cells but much less among the best ones, which is
 what a search cares about. ``transfer_statistics`` measures that for one source and one
 target signal over the same architectures: Kendall's tau over all of them and over the
 source's top share (1%), the overlap of the two top-k sets, and where the source's best

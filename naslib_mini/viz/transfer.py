@@ -2,7 +2,7 @@
 
 ``plot_transfer_scatter`` draws every architecture's accuracy on a source dataset against
 a target one, the source's top share highlighted: the picture behind Kendall's tau over
-all cells and over the top (Dong & Yang 2020, Fig. 6). ``plot_task_transfer`` draws the
+all cells and over the top (Dong & Yang 2020, NAS-Bench-201). ``plot_task_transfer`` draws the
 test accuracies of architectures trained on several tasks (a results report of
 ``benchmarks/transfer_ucr.py``) as grouped bars with the published reference marked.
 Knows nothing about how the values were produced.
