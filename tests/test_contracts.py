@@ -259,6 +259,7 @@ TASK_SETTINGS: dict[str, Callable[[], dict[str, Any]]] = {
     "lesions3d": lambda: {"num_samples": 30, "num_test": 9, "size": 8},
     "medmnist3d": lambda: {"dataset": "fracturemnist3d",  # tiny files in the fixture's temporary cache
                            "root": write_medmnist(nm.cache_dir() / "medmnist", "fracturemnist3d", (6, 3, 3)).parent},
+    "ucr": lambda: {"dataset": "GunPoint"},
 }
 
 

@@ -204,6 +204,14 @@ class TabularEstimator(Estimator):
         return Measurement(score=score, cost=SYNFLOW_CPU_SECONDS,
                            metrics={"synflow": score, "epochs": 0.0, PROXY_METRIC: 1.0})
 
+    def columns(self) -> dict[str, np.ndarray]:
+        """This dataset's columns over all cells, ordered by architecture code (accuracies as fractions).
+
+        Keys: ``test`` (200 epochs), ``valid12``, ``valid200``, ``time12``, ``time200``, ``params``.
+        The arrays are the estimator's own: copy one before changing it.
+        """
+        return self._tables()
+
     def test_accuracy(self, arch: NB201Arch | str) -> float:
         """The 200-epoch test accuracy (a fraction) of ``arch``: the figure to report at the end."""
         return float(self._tables()["test"][self._code(arch)])

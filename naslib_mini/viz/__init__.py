@@ -40,3 +40,6 @@ __all__ += ["plot_scaling", "plot_timeline"]
 from naslib_mini.viz.volumes import plot_slice_prediction  # noqa: E402
 
 __all__ += ["plot_slice_prediction"]
+from naslib_mini.viz.transfer import plot_task_transfer, plot_transfer_scatter  # noqa: E402
+
+__all__ += ["plot_task_transfer", "plot_transfer_scatter"]
