@@ -1,4 +1,4 @@
-"""``python -m naslib_mini search --task medmnist3d``: picking the dataset and the folder of its files."""
+"""``python -m naslib_mini search --task medmnist3d`` / ``--task ucr``: picking the dataset and the folder of its files."""
 from __future__ import annotations
 
 import contextlib
@@ -49,7 +49,10 @@ def test_dataset_defaults_to_organmnist3d(tmp_path, capsys):
 
 @pytest.mark.parametrize("args, expected", [
     (["--task", "digits", "--dataset", "organmnist3d"],
-     "--dataset applies to --task medmnist3d only, not --task digits"),
+     "--dataset applies to --task medmnist3d or ucr only, not --task digits"),
+    (["--task", "ucr", "--dataset", "organmnist3d"],
+     "--dataset organmnist3d is not a dataset of --task ucr; valid choices: GunPoint, Coffee, PigCVP, BasicMotions"),
+    (["--task", "ucr", "--data-root", "."], "--data-root applies to --task medmnist3d only, not --task ucr"),
     (["--task", "lesions3d", "--data-root", "."],
      "--data-root applies to --task medmnist3d only, not --task lesions3d"),
     (["--task", "medmnist3d", "--dataset", "brainmnist3d"], "argument --dataset: invalid choice: 'brainmnist3d'"),
@@ -68,3 +71,11 @@ def test_data_root_must_be_a_folder(tmp_path, capsys):
                  *SMALL]) == 2
     assert f"--data-root {a_file} is not a directory" in one_line_error(capsys)
 
+
+
+def test_ucr_search_runs_on_the_chosen_dataset(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["search", "--task", "ucr", "--dataset", "Coffee", "--space", "chain-small", "--trials", "1",
+                 "--epochs", "1", "--threads", "1", "--no-progress", "--out", str(out)]) == 0
+    assert json.loads((out / "config.json").read_text())["dataset"] == "Coffee"
+    assert "on ucr Coffee" in capsys.readouterr().out

@@ -32,6 +32,7 @@ from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
 from naslib_mini.tasks import TASKS
 from naslib_mini.tasks.medmnist import MEDMNIST3D, MEDMNIST_ENV
+from naslib_mini.tasks.ucr import UCR_DATASETS
 
 __all__ = ["add_arguments", "main", "make_task"]
 
@@ -47,10 +48,10 @@ ESTIMATOR_CHOICES = ("training", "supernet")
 #: Methods that train their own supernet instead of asking and telling: ``cli/one_shot_search.py`` runs them.
 ONE_SHOT = METHODS.names() + ["enas"]
 DEFAULT_ESTIMATOR = "training"
-#: The MedMNIST v2 3D dataset of ``--task medmnist3d`` when ``--dataset`` is not given.
-DEFAULT_DATASET = "organmnist3d"
-#: Tasks whose data the user supplies: ``--dataset`` and ``--data-root`` apply to these only.
-DATASET_TASKS = ("medmnist3d",)
+#: Tasks that hold several datasets: the ones ``--dataset`` may name, and the one used when it is not given.
+DATASET_TASKS = {"medmnist3d": (tuple(MEDMNIST3D), "organmnist3d"), "ucr": (tuple(UCR_DATASETS), "GunPoint")}
+#: Tasks whose files the user supplies: ``--data-root`` applies to these only.
+DATA_ROOT_TASKS = ("medmnist3d",)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,36 +86,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="log what the library does")
     parser.add_argument("--order", type=int, choices=(1, 2), default=1,
                         help="with --strategy darts: 1 (first order) or 2 (unrolled, second order) (default: 1)")
-    parser.add_argument("--dataset", choices=list(MEDMNIST3D), default=None,
-                        help=f"with --task medmnist3d: which MedMNIST v2 3D dataset (default: {DEFAULT_DATASET})")
+    parser.add_argument("--dataset", choices=[name for names, _ in DATASET_TASKS.values() for name in names],
+                        default=None,
+                        help="with --task medmnist3d: which MedMNIST v2 3D dataset (default: organmnist3d); with "
+                             "--task ucr: which UCR/UEA dataset (default: GunPoint)")
     parser.add_argument("--data-root", type=Path, default=None,
                         help=f"with --task medmnist3d: folder holding <dataset>.npz (default: ${MEDMNIST_ENV}, "
                              "else ~/.medmnist); naslib_mini never downloads it")
 
 
 def make_task(args: argparse.Namespace):
-    """The task of ``--task``, with ``--dataset`` and ``--data-root`` for the tasks that read user files.
+    """The task of ``--task``, with ``--dataset`` for the tasks of several datasets and ``--data-root`` for user files.
 
     Sets ``args.dataset`` to the dataset used (``None`` for tasks without one), so it is saved and checked
     on ``--resume`` like the other run options.
 
     Raises:
-        ValueError: ``--dataset`` or ``--data-root`` given for a task that has no user files, or
-            ``--data-root`` names something that is not a directory.
+        ValueError: ``--dataset`` given for a task of one dataset or naming another task's dataset,
+            ``--data-root`` given for a task without user files, or naming something that is not a directory.
         DataNotFound: The dataset's file is not in the folder (a ``FileNotFoundError``; the message
             says where to get it and where to put it).
     """
+    if args.data_root is not None and args.task not in DATA_ROOT_TASKS:
+        raise ValueError(f"--data-root applies to --task {' or '.join(DATA_ROOT_TASKS)} only, not --task {args.task}")
     if args.task not in DATASET_TASKS:
-        given = [option for option, value in (("--dataset", args.dataset), ("--data-root", args.data_root))
-                 if value is not None]
-        if given:
-            raise ValueError(f"{' and '.join(given)} {'apply' if len(given) > 1 else 'applies'} to --task "
-                             f"{' or '.join(DATASET_TASKS)} only, not --task {args.task}")
+        if args.dataset is not None:
+            raise ValueError(f"--dataset applies to --task {' or '.join(DATASET_TASKS)} only, not --task {args.task}")
         return TASKS.create(args.task, seed=args.seed)
+    names, default = DATASET_TASKS[args.task]
+    if args.dataset is not None and args.dataset not in names:
+        raise ValueError(f"--dataset {args.dataset} is not a dataset of --task {args.task}; valid choices: "
+                         f"{', '.join(names)}")
+    args.dataset = args.dataset or default
+    if args.task not in DATA_ROOT_TASKS:
+        return TASKS.create(args.task, seed=args.seed, dataset=args.dataset)
     if args.data_root is not None and args.data_root.exists() and not args.data_root.is_dir():
         raise ValueError(f"--data-root {args.data_root} is not a directory; give the folder that holds the "
                          f"MedMNIST .npz files")
-    args.dataset = args.dataset or DEFAULT_DATASET
     return TASKS.create(args.task, seed=args.seed, dataset=args.dataset, root=args.data_root)
 
 
@@ -156,7 +164,8 @@ def write_config(args: argparse.Namespace) -> None:
     if args.resume and config_path.exists():
         saved = json.loads(config_path.read_text())
         saved.setdefault("estimator", DEFAULT_ESTIMATOR)  # written before --estimator existed
-        saved.setdefault("dataset", DEFAULT_DATASET if saved.get("task") in DATASET_TASKS else None)  # before --dataset
+        saved.setdefault("dataset", DATASET_TASKS["medmnist3d"][1] if saved.get("task") == "medmnist3d"
+                         else None)  # written before --dataset existed
         for name, value in options.items():
             if saved.get(name) != value:
                 raise ValueError(f"--{name} {value} does not match the search in {args.out} "
