@@ -13,7 +13,7 @@ def bench():
 
 def test_searches_three_objectives_under_constraints_and_scores_finalists_beside_the_baseline(bench, tmp_path):
     out, journal = tmp_path / "mo.json", tmp_path / "search.jsonl"
-    result = bench.main(["--quick", "--out", str(out), "--journal", str(journal)])
+    result = bench.main(["--quick", "--latency-constraint", "--out", str(out), "--journal", str(journal)])
     assert json.loads(out.read_text()) == result
     assert result["constraints"][0] == "params <= 17885" and result["constraints"][1].startswith("latency_ms <= ")
     assert result["search"]["trials"] == 6 and len(result["search"]["trials_table"]) == 6
@@ -32,7 +32,7 @@ def test_searches_three_objectives_under_constraints_and_scores_finalists_beside
     assert target["met"] == all(value for name, value in target.items() if name != "met")
     # a second start resumes from the journal: nothing is recorded twice and the results are the same
     stages = (tmp_path / "search.jsonl.stages").read_text().splitlines()
-    again = bench.main(["--quick", "--out", str(out), "--journal", str(journal)])
+    again = bench.main(["--quick", "--latency-constraint", "--out", str(out), "--journal", str(journal)])
     assert again["search"]["trials_table"] == result["search"]["trials_table"]
     assert (tmp_path / "search.jsonl.stages").read_text().splitlines() == stages
     assert again["networks"]["finalist1"]["fresh"] == networks["finalist1"]["fresh"]
