@@ -71,3 +71,23 @@ def test_a_damaged_cost_table_is_a_clear_error(tmp_path):
     with pytest.raises(nm.DataNotFound, match="benchmarks/cost_nb201.py"):
         nm.load_nb201_cost(tmp_path / "missing.csv.gz")
     assert (SHIPPED_DATA / COST_NB201_FILE).is_file()
+
+
+def test_tuning_scores_every_nsga2_setting_on_development_seeds_and_chooses_the_best(bench, tmp_path):
+    result = bench.main(["--quick", "--tune", "--out", str(tmp_path / "tuning.json")])
+    assert json.loads((tmp_path / "tuning.json").read_text()) == result
+    grid = bench.TUNING_GRID
+    assert len(result["grid"]) == len(grid["population_size"]) * len(grid["crossover_probability"])
+    assert result["seeds"].startswith("0 .. 1 (development")
+    for row in result["grid"]:
+        assert 0 < row["accuracy-vs-flops"] <= 1 + 1e-9 and 0 < row["accuracy-vs-params"] <= 1 + 1e-9
+    assert result["chosen"] == max(result["grid"], key=lambda row: row["mean"])
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tune", "--tune-seeds", "101"], "--tune-seeds 101 would reach the reported seeds"),
+    (["--crossover-probability", "1.5"], "--crossover-probability must be in [0, 1], got 1.5")])
+def test_bad_tuning_arguments_name_the_value(bench, capsys, argv, message):
+    with pytest.raises(SystemExit):
+        bench.parse_args(argv)
+    assert message in capsys.readouterr().err

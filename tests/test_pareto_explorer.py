@@ -63,3 +63,22 @@ def test_chain_drawing_names_every_layer_and_its_connection():
     assert sum(layer.op in text for layer in arch.layers for text in texts) >= arch.depth
     with pytest.raises(TypeError, match="ChainArch"):
         plot_chain("conv3x3")
+
+
+def test_clicking_a_point_of_the_front_shows_that_network(history):
+    from matplotlib.backend_bases import MouseEvent
+
+    explorer = pareto_explorer(history, OBJECTIVES, log_x=True)
+    assert not explorer.clickable  # Agg's canvas is no widget: the dropdown and slider stay the way in
+    figure = explorer.pick_figure()
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    last = len(explorer.front) - 1
+    chosen = explorer.front[last]
+    x, y = ax.transData.transform([[chosen.measurement.metrics[name] for name in OBJECTIVES]])[0]
+    figure.pick(MouseEvent("button_press_event", figure.canvas, x, y, button=1))  # a click on that point
+    assert explorer.choice.value == explorer.step.value == last
+    assert f"trial {chosen.number}" in explorer.text.value
+    left, bottom = ax.transAxes.transform([0.02, 0.98])  # a click on empty space changes nothing
+    figure.pick(MouseEvent("button_press_event", figure.canvas, left, bottom, button=1))
+    assert explorer.choice.value == last

@@ -6,8 +6,11 @@ number of epochs (the budget, so multi-fidelity methods such as Hyperband can as
 for fewer) and report validation accuracy. Options make it cheaper or more
 informative: proxy tasks (``proxy_task.py``: a fraction of the data, a narrower
 network, a lower resolution), the validation accuracy after every epoch (the
-learning curve), and an early-termination rule (``early_termination.py``) that the
-per-epoch hook of the one training loop consults. The training itself (``fit``,
+learning curve), an early-termination rule (``early_termination.py``) that the
+per-epoch hook of the one training loop consults, and the trained network's hardware
+metrics (``naslib_mini.hardware.hardware_metrics``: measured CPU latency at batch 1 and
+peak forward memory), so a multi-objective search can minimise latency as MnasNet
+(Tan et al. 2019) does. The training itself (``fit``,
 ``predict``, thread and seed control) lives in ``naslib_mini.estimators.routines``,
 which final training shares; this module holds the estimator and ``resolve``, which
 turns task and space names into objects. The constructor only checks and stores
@@ -21,7 +24,7 @@ import functools
 import logging
 import math
 import time
-from typing import Any, Hashable, Mapping
+from typing import Any, Hashable, Mapping, Sequence
 
 import torch
 from torch import nn
@@ -33,6 +36,8 @@ from naslib_mini.estimators.early_termination import DomhanTermination, Terminat
 from naslib_mini.estimators.proxy_task import ProxyTask
 from naslib_mini.estimators.routines import (TrainingConfig, accuracy_and_loss, configure, evaluate, fit,
                                              misclassified, predict, seeded, torch_threads)
+from naslib_mini.hardware.latency import RUNTIMES
+from naslib_mini.hardware.metrics import hardware_metrics
 from naslib_mini.networks import build_network, count_flops, count_params
 from naslib_mini.seeding import derive_seed
 from naslib_mini.spaces.base import SPACES, SearchSpace
@@ -57,7 +62,8 @@ OBJECTIVES = ("accuracy", "loss", "calibrated-loss", "auc")
 
 #: Options of ``TrainingEstimator`` beyond ``TrainingConfig``: the learning curve, early
 #: termination and the proxy task.
-RUN_OPTIONS = ("record_curve", "early_termination", "data_fraction", "width_multiplier", "resolution")
+RUN_OPTIONS = ("record_curve", "early_termination", "data_fraction", "width_multiplier", "resolution",
+               "hardware", "latency_repeats")
 
 #: The metric name of the validation accuracy after epoch ``k``: ``CURVE_METRIC.format(k)``.
 #: Metrics are floats, so a learning curve is stored one epoch per metric.
@@ -171,6 +177,13 @@ class TrainingEstimator(Estimator):
         width_multiplier: Factor on every channel count of the network (``> 0``).
         resolution: Downsample 2D inputs to this size (an int or a pair); ``None`` keeps it.
             The three proxy options (``ProxyTask``) appear in the metrics when set.
+        hardware: Runtimes (``naslib_mini.hardware.RUNTIMES``: ``"torch"``, ``"onnxruntime"``)
+            whose batch-1 latency of the trained network is measured after training with
+            ``config.threads`` threads (``hardware_metrics``): the metrics gain ``latency_ms``
+            and ``latency_iqr_ms`` (``onnx_`` first for onnxruntime) and ``peak_memory_mb``,
+            objectives and constraints of a multi-objective search. Empty (the default):
+            no hardware measurement. The measuring time is part of the trial's cost.
+        latency_repeats: Timed samples of each latency (the median is reported).
         **overrides: ``TrainingConfig`` fields to change (``epochs=3``), handy from
             the CLI or a notebook's parameters.
 
@@ -189,7 +202,7 @@ class TrainingEstimator(Estimator):
                  *, task_seed: int = 0, objective: str = "accuracy", record_curve: bool = False,
                  early_termination: DomhanTermination | None = None, data_fraction: float = 1.0,
                  width_multiplier: float = 1.0, resolution: int | tuple[int, int] | None = None,
-                 **overrides: Any) -> None:
+                 hardware: Sequence[str] = (), latency_repeats: int = 30, **overrides: Any) -> None:
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; valid choices: {', '.join(OBJECTIVES)}")
         if early_termination is not None and not isinstance(early_termination, DomhanTermination):
@@ -197,6 +210,13 @@ class TrainingEstimator(Estimator):
         if early_termination is not None and objective != "accuracy":
             raise ValueError(f"early_termination predicts validation accuracy, so it needs objective='accuracy', "
                              f"got objective={objective!r}")
+        hardware = (hardware,) if isinstance(hardware, str) else tuple(hardware)
+        unknown = [runtime for runtime in hardware if runtime not in RUNTIMES]
+        if unknown:
+            raise ValueError(f"unknown hardware runtime {unknown[0]!r}; valid choices: {', '.join(RUNTIMES)}")
+        if isinstance(latency_repeats, bool) or not isinstance(latency_repeats, int) or latency_repeats < 1:
+            raise ValueError(f"latency_repeats must be a positive integer, got {latency_repeats!r}")
+        self.hardware, self.latency_repeats = hardware, latency_repeats
         self.config = configure(config, overrides)
         self.proxy = ProxyTask(data_fraction, width_multiplier, resolution)
         check_names(task, space)
@@ -279,6 +299,11 @@ class TrainingEstimator(Estimator):
                              on_epoch_end=curve)
             logits = predict(model, x_val, config.eval_batch_size)
             val_accuracy, val_loss = accuracy_and_loss(logits, y_val)
+            hardware = {}
+            if self.hardware and math.isfinite(val_loss):
+                hardware = hardware_metrics(model.cpu(), task.spec.input_shape, runtimes=self.hardware,
+                                            threads=config.threads, repeats=self.latency_repeats)
+                hardware = {name: value for name, value in hardware.items() if name not in ("params", "flops")}
         if not math.isfinite(val_loss):
             raise CandidateFailed(f"validation loss is {val_loss}; the trained network is unusable")
         seconds = time.perf_counter() - started
@@ -286,7 +311,8 @@ class TrainingEstimator(Estimator):
         trained = float(len(curve.values)) if stopped else float(epochs)
         log.debug("%s: val_accuracy %.4f after %s epochs in %.2fs", key, val_accuracy, trained, seconds)
         metrics = {"val_accuracy": val_accuracy, "val_loss": val_loss, "train_loss": train_loss,
-                   "params": float(params), "flops": float(flops), "epochs": trained, **self.proxy.metrics()}
+                   "params": float(params), "flops": float(flops), "epochs": trained, **self.proxy.metrics(),
+                   **hardware}
         if task.spec.report_auc or self.objective == "auc":
             metrics["val_auc"] = roc_auc(logits, y_val)
         if curve is not None:
@@ -318,5 +344,7 @@ class TrainingEstimator(Estimator):
             options += ", record_curve=True"
         if self.early_termination is not None:
             options += f", early_termination={self.early_termination!r}"
+        if self.hardware:
+            options += f", hardware={self.hardware!r}"
         return (f"TrainingEstimator(task={self.task_name!r}, space={self.space_name!r}, "
                 f"config={self.config!r}{options})")

@@ -4,9 +4,12 @@ A thin view over ``History.front`` (which trials are non-dominated), ``viz.plot_
 (the trials in two objectives, dominated ones grey, the chosen one starred), a drawing
 of the chosen architecture (``viz.plot_cell`` for a NAS-Bench-201 cell, ``viz.plot_chain``
 for a chain) and ``trial_report`` (its measurements, and the network's summary given a
-task). A dropdown lists the front's networks along the first objective, and a slider
-steps through them, because plain ipywidgets cannot click a point of a static
-matplotlib figure. Never trains or measures anything.
+task). Click a point of the front to see its network: the front is a matplotlib figure
+whose front points fire pick events (``on_pick``), which is interactive wherever the
+figure's canvas is a widget, i.e. under ipympl (``%matplotlib widget``). A static
+figure cannot be clicked, so a dropdown lists the front's networks along the first
+objective and a slider steps through them, in every backend. Never trains or measures
+anything.
 """
 from __future__ import annotations
 
@@ -83,7 +86,16 @@ class ParetoExplorer:
         self.choice = w.Dropdown(options=options, value=0, description="network", layout=w.Layout(width="520px"))
         self.step = w.IntSlider(value=0, min=0, max=len(self.front) - 1, description="along front")
         self.plot, self.text = w.Image(format="png"), w.HTML()
-        self.widget = w.VBox([w.HBox([self.choice, self.step]), self.plot, self.text])
+        self.figure, self._pickable, self.index = None, None, 0
+        figure = self.pick_figure()
+        # A canvas that is a widget (ipympl) is shown live and takes clicks; otherwise the front is a PNG.
+        self.clickable = isinstance(figure.canvas, w.DOMWidget)
+        if not self.clickable:
+            import matplotlib.pyplot as plt
+
+            plt.close(figure)
+        self.widget = w.VBox([w.HBox([self.choice, self.step])]
+                             + ([figure.canvas] if self.clickable else []) + [self.plot, self.text])
         self.choice.observe(lambda change: self._show(change["new"]), names="value")
         self.step.observe(lambda change: setattr(self.choice, "value", change["new"]), names="value")
         self._show(0)
@@ -102,17 +114,54 @@ class ParetoExplorer:
         else:
             self.choice.value = int(index)  # its observer shows it
 
-    def _show(self, index: int) -> None:
+    def pick_figure(self):
+        """The front as a figure whose front points select their network when clicked.
+
+        Made through pyplot, so under ipympl its canvas is a widget that passes clicks on; in
+        any backend a pick event on a front point calls ``on_pick``.
+        """
         import matplotlib.pyplot as plt
 
+        with plt.ioff():
+            self.figure, ax = plt.subplots(figsize=(7, 4))
+        self._pickable = self._draw_front(ax, self.index)
+        self.figure.canvas.mpl_connect("pick_event", self.on_pick)
+        return self.figure
+
+    def on_pick(self, event) -> None:
+        """A matplotlib pick event: a click on a front point shows that network (the first, if several)."""
+        if event.artist is self._pickable and len(event.ind):
+            self.select(int(event.ind[0]))
+
+    def _draw_front(self, ax, index: int):
         from naslib_mini.viz.pareto import plot_front
 
         trial = self.front[index]
-        self.step.value = index
-        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [1.2, 1]})
         chosen = {f"trial {trial.number}": tuple(o.value(trial) for o in self.objectives)}
-        plot_front(self.history, self.objectives, ax=left, true_front=self.true_front,
+        plot_front(self.history, self.objectives, ax=ax, true_front=self.true_front,
                    marks={**self.marks, **chosen}, log_x=self.log_x)
+        x, y = ([o.value(t) for t in self.front] for o in self.objectives)
+        # invisible markers over the front points: what a click picks
+        points = ax.scatter(x, y, s=150, facecolors="none", edgecolors="none", picker=True, zorder=5)
+        if ax.figure is self.figure:
+            ax.set_title("click a point of the front", fontsize=9)
+        return points
+
+    def _show(self, index: int) -> None:
+        import matplotlib.pyplot as plt
+
+        trial = self.front[index]
+        self.index = index
+        self.step.value = index
+        if getattr(self, "clickable", False):
+            ax = self.figure.axes[0]
+            ax.clear()
+            self._pickable = self._draw_front(ax, index)
+            self.figure.canvas.draw_idle()
+            figure, right = plt.subplots(figsize=(6, 4))
+        else:
+            figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [1.2, 1]})
+            self._draw_front(left, index)
         if not draw_arch(trial.arch, right):
             right.text(0.5, 0.5, str(trial.arch), ha="center", va="center", wrap=True)
         self.plot.value = png(figure, bbox_inches="tight")
