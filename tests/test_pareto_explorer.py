@@ -82,3 +82,25 @@ def test_clicking_a_point_of_the_front_shows_that_network(history):
     left, bottom = ax.transAxes.transform([0.02, 0.98])  # a click on empty space changes nothing
     figure.pick(MouseEvent("button_press_event", figure.canvas, left, bottom, button=1))
     assert explorer.choice.value == last
+
+
+def test_under_ipympl_the_front_is_a_live_canvas_that_takes_clicks():
+    """``%matplotlib widget`` in JupyterLab: ipympl (in requirements.txt) makes the front's canvas a widget."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import matplotlib
+        matplotlib.use("module://ipympl.backend_nbagg")
+        import naslib_mini as nm
+        from naslib_mini.widgets.pareto_explorer import pareto_explorer
+        strategy = nm.STRATEGIES.create("nsga2", space=nm.SPACES.create("nb201"), seed=0, population_size=8,
+                                        objectives=["val_accuracy", "flops"])
+        history = nm.run(strategy, nm.ESTIMATORS.create("nb201", dataset="cifar10", flops=True), nm.Budget(trials=16))
+        explorer = pareto_explorer(history, ["flops", "val_accuracy"], log_x=True)
+        print(explorer.clickable, any(child is explorer.figure.canvas for child in explorer.widget.children))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]
