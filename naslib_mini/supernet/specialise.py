@@ -27,7 +27,8 @@ from naslib_mini.strategies.base import STRATEGIES
 from naslib_mini.tasks.base import TaskSpec
 from naslib_mini.types import Measurement
 
-__all__ = ["AccuracyPredictor", "SpecialisationEstimator", "fill_latency_table", "specialise"]
+__all__ = ["AccuracyPredictor", "SpecialisationEstimator", "best_under_limit", "fill_latency_table", "meta_network",
+           "specialise"]
 
 
 class AccuracyPredictor:
@@ -118,3 +119,22 @@ def specialise(estimator: SpecialisationEstimator, limit_ms: float, *, trials: i
     strategy = STRATEGIES.create("rea", space=estimator.space, seed=seed, population_size=population_size,
                                  sample_size=sample_size)
     return run(strategy, estimator, Budget(trials=trials), constraints=[f"latency_ms <= {limit_ms!r}"])
+
+
+def best_under_limit(latencies: Sequence[float], accuracies: Sequence[float], limit_ms: float) -> int | None:
+    """Index of the most accurate candidate whose latency is at most ``limit_ms`` (the fastest on ties);
+    ``None`` when none is fast enough. How a table of specialised candidates answers a new limit.
+
+    Example:
+        >>> best_under_limit([1.0, 2.0, 3.0], [0.7, 0.9, 0.95], 2.5), best_under_limit([1.0], [0.7], 0.5)
+        (1, None)
+    """
+    if len(latencies) != len(accuracies):
+        raise ValueError(f"latencies and accuracies must have one entry per candidate, got {len(latencies)} "
+                         f"and {len(accuracies)}")
+    if not limit_ms > 0:
+        raise ValueError(f"limit_ms must be a positive number of milliseconds, got {limit_ms!r}")
+    feasible = [i for i, t in enumerate(latencies) if t <= limit_ms]
+    if not feasible:
+        return None
+    return max(feasible, key=lambda i: (accuracies[i], -latencies[i]))

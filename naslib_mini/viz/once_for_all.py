@@ -4,7 +4,9 @@
 with inherited weights and trained from scratch (mean and standard deviation over seeds), and
 the sub-networks specialised to latency limits (each limit a dotted vertical line).
 ``plot_shrinking`` draws the accuracy of probe sub-networks after each phase of progressive
-shrinking. Both read the record ``benchmarks/once_for_all.py`` writes; they know nothing about
+shrinking; ``plot_elastic_arch`` a sub-network (one box per block: width the kernel, height the
+expansion ratio, dashed the blocks its stages drop); ``plot_elastic_kernel`` a 1D block's
+depthwise kernel at each size (the centre crop, and what the transformation matrix makes of it). Both read the record ``benchmarks/once_for_all.py`` writes; they know nothing about
 how it was measured.
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Mapping
 
 from naslib_mini.viz.axes import axes_or_new
 
-__all__ = ["plot_once_for_all", "plot_shrinking"]
+__all__ = ["plot_elastic_arch", "plot_elastic_kernel", "plot_once_for_all", "plot_shrinking"]
 
 
 def plot_once_for_all(record: Mapping, ax=None, *, title: str | None = None):
@@ -75,5 +77,68 @@ def plot_shrinking(record: Mapping, ax=None):
     ax.set_xlabel("after phase")
     ax.set_ylabel("validation accuracy (%), inherited weights")
     ax.set_title("Progressive shrinking")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_elastic_arch(space, arch, ax=None, *, title: str | None = None):
+    """A sub-network of an ``ElasticSpace``: per stage its blocks (kept solid, dropped dashed).
+
+    Example:
+        >>> from naslib_mini.spaces.elastic import ElasticSpace
+        >>> space = ElasticSpace()
+        >>> len(plot_elastic_arch(space, space.from_str("k3e3,k7e6|k5e4,k5e4,k3e3|k7e6,k7e6")).patches)
+        12
+    """
+    from matplotlib.patches import Rectangle
+
+    ax = axes_or_new(ax, figsize=(8, 2.6))
+    c = space.config
+    kmax, emax, colours = max(c.kernels), max(c.expansions), ("tab:blue", "tab:orange", "tab:green", "tab:purple")
+    x = 0.0
+    for s, stage in enumerate(space.check(arch).stages):
+        colour = colours[s % len(colours)]
+        for b in range(c.depths[-1]):
+            kept = b < len(stage)
+            kernel, expansion = stage[b] if kept else (kmax, emax)
+            width, height = 0.9 * kernel / kmax, expansion / emax
+            ax.add_patch(Rectangle((x + (0.9 - width) / 2, (1 - height) / 2), width, height,
+                                   facecolor=colour if kept else "none", edgecolor=colour,
+                                   alpha=0.75 if kept else 0.5, linestyle="-" if kept else "--"))
+            if kept:
+                ax.text(x + 0.45, 0.5, f"k{kernel}\ne{expansion}", ha="center", va="center", fontsize=7)
+            x += 1.0
+        ax.text(x - c.depths[-1] / 2 - 0.05, 1.08, f"stage {s + 1}: {c.stage_channels[s]} ch, "
+                f"stride {c.stage_strides[s]}", ha="center", fontsize=8)
+        x += 0.4
+    ax.set_xlim(-0.2, x)
+    ax.set_ylim(-0.05, 1.2)
+    ax.axis("off")
+    ax.set_title(title or space.to_str(arch), fontsize=9)
+    return ax
+
+
+def plot_elastic_kernel(block, channel: int = 0, ax=None):
+    """One hidden channel's depthwise kernel of a 1D ``ElasticBlock`` at every kernel size.
+
+    Example:
+        >>> from naslib_mini.supernet.elastic import ElasticBlock
+        >>> len(plot_elastic_kernel(ElasticBlock(4, 4, 1, 1, (3, 5, 7), (6,))).lines)
+        3
+    """
+    import torch
+
+    if block.ndim != 1:
+        raise ValueError(f"plot_elastic_kernel draws 1D blocks, got a block of {block.ndim} dimensions")
+    ax = axes_or_new(ax, figsize=(5, 3))
+    kmax = max(block.kernels)
+    with torch.no_grad():
+        for kernel in sorted(block.kernels, reverse=True):
+            weights = block.kernel_weight(kernel)[channel, 0].numpy()
+            offset = (kmax - kernel) // 2
+            ax.plot(range(offset, offset + kernel), weights, "o-", label=f"kernel {kernel}")
+    ax.set_xlabel("tap (centred)")
+    ax.set_ylabel("weight")
+    ax.set_title(f"channel {channel}: smaller kernels from the centre, transformed")
     ax.legend(fontsize=8)
     return ax
