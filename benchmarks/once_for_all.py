@@ -8,7 +8,7 @@ specialisation to latency limits without retraining (Cai et al. 2020).
    the largest network as the distillation teacher). After each phase the largest, a middle and
    the smallest sub-network are scored with inherited, recalibrated weights (validation split).
 2. **Against training from scratch.** ``--subnets`` sub-networks spread over the size range
-   (quantiles of the parameter counts of 500 seeded samples, smallest and largest included), each
+   (quantiles of the parameter counts of ``--size-pool`` seeded samples, smallest and largest included), each
    scored on the test split with (a) inherited weights after batch-norm recalibration on 2,000
    training examples, (b) the extracted network fine-tuned for ``--finetune-epochs`` at lr 0.01, and
    (c) the same network trained from scratch with the same recipe as the full network
@@ -58,11 +58,12 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "once_for_all.json"
 log = logging.getLogger("once_for_all")
 
-FULL = dict(full_epochs=10, phase_epochs=6, subnets=10, seeds=3, finetune_epochs=2, predictor_archs=200,
+FULL = dict(full_epochs=10, phase_epochs=6, subnets=10, size_pool=500, seeds=3, finetune_epochs=2, predictor_archs=200,
             trials=300, calibration=2000, repeats=20, space={})
-QUICK = dict(full_epochs=1, phase_epochs=0.2, subnets=3, seeds=1, finetune_epochs=0.2, predictor_archs=12,
-             trials=20, calibration=256, repeats=3,
-             space=dict(stage_channels=(8, 12), stage_strides=(1, 2), depths=(1, 2), stem_channels=8))
+QUICK = dict(full_epochs=0.5, phase_epochs=0.1, subnets=3, size_pool=40, seeds=1, finetune_epochs=0.1, predictor_archs=10,
+             trials=12, calibration=256, repeats=3,
+             space=dict(stage_channels=(8, 12), stage_strides=(1, 2), depths=(1, 2), kernels=(3, 5),
+                        expansions=(3, 6), stem_channels=8))
 QUANTILES = (0.2, 0.5, 0.8)
 
 
@@ -85,10 +86,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def spread_by_size(space: ElasticSpace, spec: nm.TaskSpec, count: int, seed: int) -> list:
-    """``count`` distinct sub-networks at evenly spaced quantiles of the parameter counts of 500 samples."""
+def spread_by_size(space: ElasticSpace, spec: nm.TaskSpec, count: int, seed: int, samples: int = 500) -> list:
+    """``count`` distinct sub-networks at evenly spaced quantiles of the parameter counts of ``samples`` samples
+    (and the smallest and largest sub-network)."""
     rng = np.random.default_rng(seed)
-    pool = list(dict.fromkeys([space.sample_elastic(rng) for _ in range(500)] + [space.smallest(), space.largest()]))
+    pool = list(dict.fromkeys([space.sample_elastic(rng) for _ in range(samples)]
+                              + [space.smallest(), space.largest()]))
     sizes = np.array([nm.count_params(meta_network(space, a, spec)) for a in pool])
     order = np.argsort(sizes, kind="stable")
     picks = []
@@ -234,7 +237,7 @@ def main(argv: list[str]) -> dict:
     space = ElasticSpace(**args.space)
     with torch_threads(1):
         supernet, phases = train_supernet(space, task, args)
-        archs = spread_by_size(space, task.spec, args.subnets, args.seed)
+        archs = spread_by_size(space, task.spec, args.subnets, args.seed, args.size_pool)
         subnets = compare_with_scratch(supernet, space, task, archs, args)
         special = specialisation(supernet, space, task, args)
     summary = {key: float(100 * np.mean([r[f"{key}_test_accuracy"] if key != "scratch" else r["scratch_mean"]

@@ -194,3 +194,31 @@ def test_progressive_shrinking_runs_the_phases_and_is_reproducible():
     assert results[0] == results[2]
     torch.testing.assert_close(results[1], results[3])
     assert not torch.equal(results[1], torch.eye(5))  # the kernel phase trained the transformation matrix
+
+
+def test_specialisation_latency_is_the_tables_sum_and_the_search_meets_the_limit():
+    from naslib_mini.hardware import LatencyTable
+    from naslib_mini.supernet.specialise import (AccuracyPredictor, SpecialisationEstimator, fill_latency_table,
+                                                 meta_network, specialise)
+
+    space = ElasticSpace(stage_channels=(4, 6), stage_strides=(1, 2), depths=(1, 2), kernels=(3, 5),
+                         expansions=(3, 6), stem_channels=4)
+    spec = nm.TaskSpec("toy", (1, 16), 3)
+    table = LatencyTable(repeats=2, warmup=1)
+    empty = SpecialisationEstimator(space, spec, None, table)
+    with pytest.raises(KeyError, match="fill it first with fill_latency_table"):
+        empty.latency_ms(space.largest())
+    assert fill_latency_table(table, space, spec) == len(table) > 0
+    rng = np.random.default_rng(0)
+    archs = [space.sample(rng) for _ in range(12)]
+    predictor = AccuracyPredictor(space, steps=50).fit(archs, [len(a.blocks) / 4 for a in archs])
+    estimator = SpecialisationEstimator(space, spec, predictor, table)
+    for arch in archs:
+        assert estimator.latency_ms(arch) == pytest.approx(table.predict(meta_network(space, arch, spec),
+                                                                         spec.input_shape))
+    limit = float(np.median([estimator.latency_ms(a) for a in archs]))
+    history = specialise(estimator, limit, trials=15, seed=0, population_size=5, sample_size=2)
+    best = history.best()
+    assert best is not None and best.measurement.metrics["latency_ms"] <= limit
+    with pytest.raises(ValueError, match="limit_ms must be a positive number of milliseconds, got 0"):
+        specialise(estimator, 0, trials=2)

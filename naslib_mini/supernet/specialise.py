@@ -11,13 +11,14 @@ the constraint ``latency_ms <= limit``. Knows nothing about how the supernet was
 from __future__ import annotations
 
 import time
+from functools import cached_property
 from typing import Hashable, Sequence
 
 import numpy as np
 import torch
 
 from naslib_mini.estimators.base import Estimator
-from naslib_mini.hardware.lookup_table import LatencyTable
+from naslib_mini.hardware.lookup_table import LatencyTable, operation_calls
 from naslib_mini.history import History
 from naslib_mini.loop import Budget, run
 from naslib_mini.networks import Network, build_network
@@ -100,7 +101,32 @@ class SpecialisationEstimator(Estimator):
         self.space, self.spec, self.predictor, self.table = space, spec, predictor, table
 
     def latency_ms(self, arch: ElasticArch) -> float:
-        return self.table.predict(meta_network(self.space, arch, self.spec), self.spec.input_shape)
+        """The table's prediction for ``arch``: stem, head and each kept block at its position.
+
+        The same sum as ``table.predict`` on the sub-network (a test checks it), read from entries
+        gathered once per (stage, block, kernel, expansion): a block's input shape does not depend on
+        how many blocks its stage keeps, so a full-depth network of each (kernel, expansion) holds them all.
+        """
+        fixed, blocks = self._entries
+        return fixed + sum(blocks[s, b, k, e] for s, stage in enumerate(self.space.check(arch).stages)
+                           for b, (k, e) in enumerate(stage))
+
+    @cached_property
+    def _entries(self) -> tuple[float, dict[tuple[int, int, int, int], float]]:
+        c, entries, blocks = self.space.config, self.table.entries_, {}
+        depth = c.depths[-1]
+        for k in c.kernels:
+            for e in c.expansions:
+                arch = ElasticArch(((k, e),) * depth for _ in range(self.space.num_stages))
+                calls = operation_calls(meta_network(self.space, arch, self.spec), self.spec.input_shape)
+                missing = [call.name for call in calls if call.key not in entries]
+                if missing:
+                    raise KeyError(f"operations {missing} are not in the latency table ({len(entries)} entries); "
+                                   "fill it first with fill_latency_table(table, space, spec)")
+                fixed = entries[calls[0].key] + entries[calls[-1].key]  # stem and head
+                for i, call in enumerate(calls[1:-1]):
+                    blocks[i // depth, i % depth, k, e] = entries[call.key]
+        return fixed, blocks
 
     def estimate(self, arch: Hashable, budget: float | None = None) -> Measurement:
         started = time.perf_counter()
