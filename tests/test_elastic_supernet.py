@@ -222,3 +222,14 @@ def test_specialisation_latency_is_the_tables_sum_and_the_search_meets_the_limit
     assert best is not None and best.measurement.metrics["latency_ms"] <= limit
     with pytest.raises(ValueError, match="limit_ms must be a positive number of milliseconds, got 0"):
         specialise(estimator, 0, trials=2)
+
+
+def test_the_ofa_space_is_registered_and_the_spos_estimator_trains_its_supernet():
+    space = nm.SPACES.create("ofa", stage_channels=(4, 6), stage_strides=(1, 2), depths=(1, 2), stem_channels=4)
+    task = nm.TASKS.create("tensors", x=torch.randn(64, 1, 12, generator=torch.Generator().manual_seed(0)),
+                           y=torch.arange(64) % 2, seed=0)
+    assert type(nm.build_supernet(space, task.spec)) is ElasticSupernet
+    estimator = nm.SupernetEstimator(task, space, TrainingConfig(epochs=1, batch_size=16, threads=1),
+                                     calibration_batches=1)
+    measurement = estimator.estimate(space.smallest())
+    assert 0 <= measurement.metrics["val_accuracy"] <= 1

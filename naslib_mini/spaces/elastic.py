@@ -24,7 +24,7 @@ from typing import Sequence
 
 import numpy as np
 
-from naslib_mini.spaces.base import Decision, SearchSpace, require_rng, require_str
+from naslib_mini.spaces.base import SPACES, Decision, SearchSpace, require_rng, require_str
 from naslib_mini.spaces.chain import ChainArch, ChainSpace, Layer
 from naslib_mini.spaces.ops import OPS
 
@@ -126,8 +126,10 @@ class ElasticArch:
         return tuple(block for stage in self.stages for block in stage)
 
 
+@SPACES.register("ofa")
 class ElasticSpace(SearchSpace):
-    """The Once-for-All sub-networks of an ``ElasticConfig`` (keyword arguments set its fields).
+    """The Once-for-All sub-networks of an ``ElasticConfig`` (keyword arguments set its fields);
+    registered as ``"ofa"``.
 
     Example:
         >>> space = ElasticSpace(depths=(1, 2), stage_channels=(8, 16), stage_strides=(1, 2))
@@ -138,7 +140,7 @@ class ElasticSpace(SearchSpace):
         'mb6_k7-8-s1-series|mb3_k3-16-s2-series|mb4_k5-16-s1-series'
     """
 
-    name = "elastic"
+    name = "ofa"
 
     def __init__(self, config: ElasticConfig | None = None, **fields) -> None:
         if config is not None and fields:
