@@ -42,7 +42,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from scipy import stats
 
 import naslib_mini as nm
@@ -60,8 +59,8 @@ log = logging.getLogger("once_for_all")
 
 FULL = dict(full_epochs=10, phase_epochs=6, subnets=10, size_pool=500, seeds=3, finetune_epochs=2, predictor_archs=200,
             trials=300, calibration=2000, repeats=20, space={})
-QUICK = dict(full_epochs=0.5, phase_epochs=0.1, subnets=3, size_pool=40, seeds=1, finetune_epochs=0.1, predictor_archs=10,
-             trials=12, calibration=256, repeats=3,
+QUICK = dict(full_epochs=0.5, phase_epochs=0.1, subnets=3, size_pool=40, seeds=1, finetune_epochs=0.1,
+             predictor_archs=10, trials=12, calibration=256, repeats=3,
              space=dict(stage_channels=(8, 12), stage_strides=(1, 2), depths=(1, 2), kernels=(3, 5),
                         expansions=(3, 6), stem_channels=8))
 QUANTILES = (0.2, 0.5, 0.8)
@@ -209,8 +208,8 @@ def format_tables(record: dict) -> str:
     lines += ["", "| sub-network | params | latency ms | inherited | fine-tuned | from scratch (mean ± sd) | gap |",
               "|---|---|---|---|---|---|---|"]
     for r in record["subnets"]:
-        lines.append(f"| `{r['arch']}` | {r['params']:,} | {r['latency_ms']:.3f} | {100 * r['inherited_test_accuracy']:.1f} | "
-                     f"{100 * r['finetuned_test_accuracy']:.1f} | {100 * r['scratch_mean']:.1f} ± "
+        lines.append(f"| `{r['arch']}` | {r['params']:,} | {r['latency_ms']:.3f} | "
+                     f"{100 * r['inherited_test_accuracy']:.1f} | {100 * r['finetuned_test_accuracy']:.1f} | {100 * r['scratch_mean']:.1f} ± "
                      f"{100 * r['scratch_std']:.1f} | {r['gap_points']:+.1f} |")
     s = record["summary"]
     lines.append(f"| **mean** | | | {s['inherited']:.1f} | {s['finetuned']:.1f} | {s['scratch']:.1f} | "

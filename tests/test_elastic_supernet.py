@@ -194,6 +194,10 @@ def test_progressive_shrinking_runs_the_phases_and_is_reproducible():
     assert results[0] == results[2]
     torch.testing.assert_close(results[1], results[3])
     assert not torch.equal(results[1], torch.eye(5))  # the kernel phase trained the transformation matrix
+    with seeded(0):
+        supernet = ElasticSupernet(space, spec)
+    progressive_shrinking(supernet, x, y, TrainingConfig(batch_size=16, threads=1), schedule, seed=3, kd_ratio=0)
+    assert not torch.allclose(supernet.stages[1][0].transforms["7to5"], results[1])  # the teacher's targets count
 
 
 def test_specialisation_latency_is_the_tables_sum_and_the_search_meets_the_limit():

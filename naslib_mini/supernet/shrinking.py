@@ -17,7 +17,6 @@ supernet's batch-norm recalibration (``Supernet.recalibrate``). Knows nothing ab
 """
 from __future__ import annotations
 
-import copy
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -174,12 +173,18 @@ def progressive_shrinking(supernet: ElasticSupernet, x: torch.Tensor, y: torch.T
             log.info("phase %d (%s): %.1f epochs, %.1f CPU s, loss %.4f", index, phase.name, phase.epochs,
                      record.seconds, final)
             records.append(record)
-            if index == 0 and kd_ratio > 0 and phase.depths == space.config.depths[-1:] and \
-                    phase.kernels == space.config.kernels[-1:] and phase.expansions == space.config.expansions[-1:]:
-                teacher = copy.deepcopy(supernet.extract(space.largest())).eval().requires_grad_(False)
+            largest_only = all(len(values) == 1 for values in (phase.kernels, phase.depths, phase.expansions))
+            if index == 0 and kd_ratio > 0 and largest_only and space.largest() == _largest_of(space, phase):
+                teacher = supernet.extract(space.largest()).eval().requires_grad_(False)
             if on_phase_end is not None:
                 on_phase_end(record, supernet)
     return records
+
+
+def _largest_of(space, phase: Phase) -> ElasticArch:
+    """The largest sub-network a phase samples."""
+    return ElasticArch(((phase.kernels[-1], phase.expansions[-1]),) * max(phase.depths)
+                       for _ in range(space.num_stages))
 
 
 def inherited_accuracy(supernet: ElasticSupernet, arch: ElasticArch, x_calib: torch.Tensor,

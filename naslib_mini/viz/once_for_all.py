@@ -6,8 +6,9 @@ the sub-networks specialised to latency limits (each limit a dotted vertical lin
 ``plot_shrinking`` draws the accuracy of probe sub-networks after each phase of progressive
 shrinking; ``plot_elastic_arch`` a sub-network (one box per block: width the kernel, height the
 expansion ratio, dashed the blocks its stages drop); ``plot_elastic_kernel`` a 1D block's
-depthwise kernel at each size (the centre crop, and what the transformation matrix makes of it). Both read the record ``benchmarks/once_for_all.py`` writes; they know nothing about
-how it was measured.
+depthwise kernel at each size (the centre crop, and what the transformation matrix makes of it).
+The first two read the record ``benchmarks/once_for_all.py`` writes; none knows how anything was
+measured or trained.
 """
 from __future__ import annotations
 
