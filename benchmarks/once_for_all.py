@@ -28,7 +28,7 @@ prints the tables.
 
 Usage::
 
-    python benchmarks/once_for_all.py            # about 30 minutes on one core
+    python benchmarks/once_for_all.py            # 19 CPU minutes of one thread (46 min wall on a shared machine)
     python benchmarks/once_for_all.py --quick    # a smoke run of a few seconds on a tiny space
 """
 from __future__ import annotations

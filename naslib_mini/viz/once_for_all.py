@@ -43,10 +43,10 @@ def plot_once_for_all(record: Mapping, ax=None, *, title: str | None = None):
     latency = [r["latency_ms"] for r in subnets]
     ax.errorbar(latency, [100 * r["scratch_mean"] for r in subnets], yerr=[100 * r["scratch_std"] for r in subnets],
                 fmt="s", color="tab:gray", label="trained from scratch (mean ± sd)", capsize=3)
-    ax.plot(latency, [100 * r["inherited_test_accuracy"] for r in subnets], "o-", color="tab:blue",
+    ax.plot(latency, [100 * r["inherited_test_accuracy"] for r in subnets], "o", color="tab:blue",
             label="inherited weights (no retraining)")
     if any("finetuned_test_accuracy" in r for r in subnets):
-        ax.plot(latency, [100 * r["finetuned_test_accuracy"] for r in subnets], ".--", color="tab:cyan",
+        ax.plot(latency, [100 * r["finetuned_test_accuracy"] for r in subnets], "^", color="tab:cyan", ms=5,
                 label="inherited + short fine-tune")
     picks = [p for p in record["specialisation"]["picks"] if p.get("arch")]
     for i, p in enumerate(picks):
