@@ -40,12 +40,9 @@ __all__ += ["plot_scaling", "plot_timeline"]
 from naslib_mini.viz.volumes import plot_slice_prediction  # noqa: E402
 
 __all__ += ["plot_slice_prediction"]
-<<<<<<< HEAD
 from naslib_mini.viz.transfer import plot_task_transfer, plot_transfer_scatter  # noqa: E402
 
 __all__ += ["plot_task_transfer", "plot_transfer_scatter"]
-=======
 from naslib_mini.viz.once_for_all import plot_elastic_arch, plot_elastic_kernel, plot_once_for_all, plot_shrinking  # noqa: E402,E501
 
 __all__ += ["plot_elastic_arch", "plot_elastic_kernel", "plot_once_for_all", "plot_shrinking"]
->>>>>>> i18-ofa
