@@ -23,7 +23,7 @@ from torch import nn
 
 from naslib_mini.estimators.base import CandidateFailed
 
-__all__ = ["OPTIMIZERS", "SCHEDULES", "BatchHook", "EpochHook", "TrainingConfig", "accuracy_and_loss", "configure",
+__all__ = ["OPTIMIZERS", "SCHEDULES", "BatchHook", "EpochHook", "LossFunction", "TrainingConfig", "accuracy_and_loss", "configure",
            "evaluate", "fit", "make_optimizer", "misclassified", "predict", "seeded", "torch_threads"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -36,6 +36,9 @@ EpochHook = Callable[[int, nn.Module], bool]
 #: Called by ``fit`` before each training step with the step's number (from 0) and the model:
 #: single-path one-shot training samples the supernet's path for the batch here (Guo et al. 2020).
 BatchHook = Callable[[int, nn.Module], None]
+
+#: A training loss ``fit`` may use instead of cross-entropy: ``(outputs, targets) -> scalar tensor``.
+LossFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -152,8 +155,14 @@ def make_optimizer(model: nn.Module, config: TrainingConfig, total_steps: int):
 
 def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConfig, *,
         epochs: float, seed: int, deadline: float | None = None,
-        on_epoch_end: EpochHook | None = None, on_batch_start: BatchHook | None = None) -> float:
+        on_epoch_end: EpochHook | None = None, on_batch_start: BatchHook | None = None,
+        loss: LossFunction | None = None) -> float:
     """Train ``model`` in place on ``(x, y)`` (already on the model's device).
+
+    ``loss(outputs, targets)``, if given, replaces the cross-entropy (with
+    ``config.label_smoothing``) of the model's outputs against the rows of ``y``: any target
+    tensor indexed by example, such as the packed heatmaps and boxes of a CenterNet detector
+    (``naslib_mini.detection.centernet_loss``).
 
     ``epochs`` may be fractional: training runs ``round(epochs * batches_per_epoch)``
     steps. Raises ``CandidateFailed`` if the loss stops being finite or
@@ -187,13 +196,16 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
             idx = perm[start:start + batch]
             if on_batch_start is not None:
                 on_batch_start(step, model)
-            loss = F.cross_entropy(model(x[idx]), y[idx], label_smoothing=config.label_smoothing)
+            if loss is None:
+                batch_loss = F.cross_entropy(model(x[idx]), y[idx], label_smoothing=config.label_smoothing)
+            else:
+                batch_loss = loss(model(x[idx]), y[idx])
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            batch_loss.backward()
             optimizer.step()
             if scheduler is not None:
                 scheduler.step()
-            value = loss.item()
+            value = batch_loss.item()
             if not math.isfinite(value):
                 raise CandidateFailed(f"training loss became {value} at step {step + 1} of {total} "
                                       f"(lr={config.lr}); the network diverged")

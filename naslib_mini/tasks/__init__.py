@@ -5,3 +5,6 @@ from naslib_mini.tasks import lesions, medmnist  # noqa: F401  (register lesions
 from naslib_mini.tasks.images import load_mnist_digits
 
 __all__ = ["TASKS", "Task", "TaskSpec", "cache_dir", "load_mnist_digits"]
+from naslib_mini.tasks import digit_scenes as _digit_scenes  # noqa: E402,F401  (registers digit-scenes)
+from naslib_mini.tasks.digit_scenes import DetectionTask, Objects  # noqa: E402
+__all__ += ["DetectionTask", "Objects"]
