@@ -172,6 +172,9 @@ def main(args: argparse.Namespace) -> int:
         return one_shot_search.main(args)
     journal = check_out(args)
     task = make_task(args)
+    if hasattr(task, "objects_train"):  # a detection task (digit-scenes, COCO JSON): detectors are searched
+        from naslib_mini.cli import detection_search
+        return detection_search.main(args, task, journal)
     space = SPACES.create(args.space)
     if args.strategy == "spos":  # SPOS: evolution over the shared weights of one supernet (Guo et al. 2020)
         args.estimator = "supernet"

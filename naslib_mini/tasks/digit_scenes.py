@@ -220,12 +220,12 @@ def digit_scenes(seed: int = 0, num_train: int = 4000, num_val: int = 1000, num_
 
 def save_coco(images: np.ndarray | torch.Tensor, objects: Sequence[Objects], folder: str | Path,
               categories: Sequence[str]) -> Path:
-    """Write ``images`` ``(n, channels, H, W)`` in [0, 1] as PNGs and their boxes as ``annotations.json`` (COCO).
+    """Write ``images`` ``(n, channels, H, W)`` in [0, 1] (1 or 3 channels) as 8-bit PNGs and their boxes as ``annotations.json`` (COCO).
 
     Image ids, annotation ids and category ids count from 1; category ``k`` is ``categories[k - 1]``.
     Returns the JSON file's path.
     """
-    import matplotlib.image
+    from PIL import Image
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -235,7 +235,7 @@ def save_coco(images: np.ndarray | torch.Tensor, objects: Sequence[Objects], fol
     for i, (image, objs) in enumerate(zip(images, objects), start=1):
         name = f"{i:06d}.png"
         picture = image[0] if image.shape[0] == 1 else np.moveaxis(image, 0, -1)
-        matplotlib.image.imsave(folder / name, np.clip(picture, 0, 1), cmap="gray", vmin=0, vmax=1)
+        Image.fromarray(np.round(np.clip(picture, 0, 1) * 255).astype(np.uint8)).save(folder / name)
         coco["images"].append({"id": i, "file_name": name, "height": int(image.shape[1]),
                                "width": int(image.shape[2])})
         for box, label in zip(objs.boxes.tolist(), objs.labels.tolist()):
@@ -250,7 +250,8 @@ def save_coco(images: np.ndarray | torch.Tensor, objects: Sequence[Objects], fol
 def read_coco(annotations: str | Path, channels: int = 1) -> tuple[np.ndarray, list[Objects], list[str]]:
     """Images ``(n, channels, H, W)`` in [0, 1], their ``Objects`` and the category names of a COCO JSON file.
 
-    Images are read from the JSON file's folder by ``file_name``; all must have one size.
+    Images (any format Pillow reads) come from the JSON file's folder by ``file_name``; all
+    must have one size.
     Category ids are mapped, in ascending order, to class indices 0, 1, ...
 
     Raises:
@@ -258,7 +259,7 @@ def read_coco(annotations: str | Path, channels: int = 1) -> tuple[np.ndarray, l
         ValueError: ``channels`` is not 1 or 3, the file is not COCO detection JSON, or the
             images differ in size.
     """
-    import matplotlib.image
+    from PIL import Image
 
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 (grey) or 3 (RGB), got {channels!r}")
@@ -277,20 +278,15 @@ def read_coco(annotations: str | Path, channels: int = 1) -> tuple[np.ndarray, l
         by_image[ann["image_id"]].append(ann)
     pictures, objects = [], []
     for im in coco["images"]:
-        picture = np.asarray(matplotlib.image.imread(path.parent / im["file_name"]), dtype=np.float32)
-        if picture.max() > 1:
-            picture = picture / 255.0
+        with Image.open(path.parent / im["file_name"]) as file:
+            picture = np.asarray(file.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0
         if picture.ndim == 2:
             picture = picture[..., None]
-        picture = picture[..., :3]
-        if channels == 1:
-            picture = picture.mean(-1, keepdims=True)
-        elif picture.shape[-1] == 1:
-            picture = np.repeat(picture, 3, -1)
+        picture = np.moveaxis(picture, -1, 0)
         if pictures and picture.shape != pictures[0].shape:
-            raise ValueError(f"images must have one size; {im['file_name']} is {picture.shape[:2]}, the first "
-                             f"{pictures[0].shape[:2]}")
-        pictures.append(np.moveaxis(picture, -1, 0))
+            raise ValueError(f"images must have one size; {im['file_name']} is {picture.shape[1:]}, the first "
+                             f"{pictures[0].shape[1:]}")
+        pictures.append(picture)
         anns = by_image[im["id"]]
         objects.append(make_objects(np.array([a["bbox"] for a in anns], dtype=np.float32),
                                     np.array([index[a["category_id"]] for a in anns], dtype=np.int64)))
