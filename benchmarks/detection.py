@@ -40,7 +40,8 @@ METRICS = ("ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large", "ar100")
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="training seeds of each final detector (default: 3)")
-    parser.add_argument("--trials", type=int, default=24, help="search trials (default: 24)")
+    parser.add_argument("--trials", type=int, default=60,
+                        help="search trials (default: 60; those over the parameter limit fail at once, untrained)")
     parser.add_argument("--strategy", default="random", choices=nm.STRATEGIES.names())
     parser.add_argument("--search-epochs", type=float, default=2)
     parser.add_argument("--final-epochs", type=float, default=10)

@@ -29,7 +29,7 @@ import numpy as np
 from naslib_mini.seeding import default_rng
 
 __all__ = ["COCO_AREAS", "SCENE_AREAS", "BootstrapResult", "CocoResult", "bootstrap_ap_difference",
-           "evaluate_detections"]
+           "evaluate_detections", "precision_recall"]
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,40 @@ def evaluate_detections(objects: Sequence, detections: Sequence, *, image_size: 
     for name in ("ap", "ap50", "ap75"):
         metrics.setdefault(name, 0.0)  # -1 only when no image holds an object: nothing was found either
     return CocoResult(metrics, evaluator)
+
+
+def precision_recall(result: CocoResult, iou: float | None = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """COCO's interpolated precision at its 101 recall points, averaged over classes (all areas, most detections).
+
+    Read from ``evaluator.eval['precision']`` ``[iou, recall, class, area, max_dets]``; ``iou`` is one
+    of COCO's thresholds (0.5, 0.55, ..., 0.95) or ``None`` for the mean over them, whose area
+    under the curve is AP@[.5:.95]. Classes without objects are left out.
+
+    Raises:
+        ValueError: ``iou`` is not one of COCO's thresholds.
+
+    Example:
+        >>> from naslib_mini.tasks.digit_scenes import make_objects
+        >>> from naslib_mini.detection.centernet import Detections
+        >>> truth = [make_objects(np.array([[4, 4, 10, 12]]), np.array([1]))]
+        >>> result = evaluate_detections(truth, [Detections(truth[0].boxes, np.array([0.9]), truth[0].labels)],
+        ...                              image_size=(32, 32), num_classes=2)
+        >>> recall, precision = precision_recall(result)
+        >>> len(recall), float(precision.min())
+        (101, 1.0)
+    """
+    evaluator = result.evaluator
+    thresholds = evaluator.params.iouThrs
+    precision = evaluator.eval["precision"][:, :, :, 0, -1]
+    if iou is not None:
+        index = np.flatnonzero(np.isclose(thresholds, iou))
+        if not len(index):
+            raise ValueError(f"iou must be one of COCO's thresholds {np.round(thresholds, 2).tolist()} or None, "
+                             f"got {iou!r}")
+        precision = precision[index]
+    present = (precision > -1).all(axis=(0, 1))
+    curve = precision[:, :, present].mean(axis=(0, 2)) if present.any() else np.zeros(precision.shape[1])
+    return np.asarray(evaluator.params.recThrs), curve
 
 
 def _resampled_ap(evaluator, draw: np.ndarray) -> float:

@@ -40,3 +40,6 @@ __all__ += ["plot_scaling", "plot_timeline"]
 from naslib_mini.viz.volumes import plot_slice_prediction  # noqa: E402
 
 __all__ += ["plot_slice_prediction"]
+from naslib_mini.viz.detection import plot_heatmaps, plot_precision_recall, plot_scene  # noqa: E402
+
+__all__ += ["plot_heatmaps", "plot_precision_recall", "plot_scene"]

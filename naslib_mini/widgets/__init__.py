@@ -27,3 +27,6 @@ __all__ += ["EpochScrubber", "RankingExplorer", "epoch_scrubber", "ranking_explo
 from naslib_mini.widgets.slice_browser import SliceBrowser, slice_browser  # noqa: E402
 
 __all__ += ["SliceBrowser", "slice_browser"]
+from naslib_mini.widgets.detection_viewer import DetectionViewer, detection_viewer  # noqa: E402
+
+__all__ += ["DetectionViewer", "detection_viewer"]
