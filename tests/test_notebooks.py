@@ -52,6 +52,9 @@ SMOKE = {
     "12_evolving_a_learning_algorithm.ipynb": {"seed": 1, "individuals": 3000, "population": 100},
     "14_nas_for_medical_3d_imaging.ipynb": {"seed": 1, "strategy_name": "rea", "num_samples": 60, "num_test": 30,
                                             "trials": 2, "search_epochs": 1, "final_epochs": 1},
+    "16_nas_for_object_detection.ipynb": {"seed": 1, "strategy_name": "rea", "num_train": 64, "num_val": 32,
+                                          "num_test": 32, "trials": 2, "search_epochs": 1, "final_epochs": 1,
+                                          "resamples": 20},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
