@@ -40,12 +40,12 @@ METRICS = ("ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large", "ar100")
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="training seeds of each final detector (default: 3)")
-    parser.add_argument("--trials", type=int, default=60,
-                        help="search trials (default: 60; those over the parameter limit fail at once, untrained)")
+    parser.add_argument("--trials", type=int, default=36,
+                        help="search trials (default: 36; those over the parameter limit fail at once, untrained)")
     parser.add_argument("--strategy", default="random", choices=nm.STRATEGIES.names())
     parser.add_argument("--search-epochs", type=float, default=2)
-    parser.add_argument("--final-epochs", type=float, default=10)
-    parser.add_argument("--num-train", type=int, default=2000, help="training scenes (default: 2000)")
+    parser.add_argument("--final-epochs", type=float, default=6)
+    parser.add_argument("--num-train", type=int, default=1500, help="training scenes (default: 1500)")
     parser.add_argument("--num-val", type=int, default=500, help="validation scenes (default: 500)")
     parser.add_argument("--num-test", type=int, default=1000, help="test scenes (default: 1000)")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap replicates (default: 1000)")
