@@ -99,7 +99,8 @@ def test_fit_trains_a_detector_with_the_centernet_loss():
     det = build_detector(space, space.from_str("conv3x3-16-s2-series|conv3x3-16-s2-skip"), task.spec)
     targets = encode_targets(task.objects_train, 10, (32, 32))
     config = nm.TrainingConfig(batch_size=8, optimizer="adam", lr=3e-3, weight_decay=0.0, threads=1)
-    before = float(centernet_loss(det(task.x_train), targets))
+    with torch.no_grad():
+        before = float(centernet_loss(det(task.x_train), targets))
     fit(det, task.x_train, targets, config, epochs=5, seed=0, loss=centernet_loss)
     det.eval()
     with torch.no_grad():
