@@ -33,7 +33,8 @@ from naslib_mini.seeding import default_rng, derive_seed
 from naslib_mini.tasks.base import TASKS, Task, TaskSpec
 from naslib_mini.tasks.images import load_mnist_digits
 
-__all__ = ["DetectionTask", "Objects", "compose_scenes", "digit_scenes", "load_coco", "save_coco"]
+__all__ = ["DetectionTask", "Objects", "compose_scenes", "digit_scenes", "load_coco", "make_objects", "read_coco",
+           "save_coco"]
 
 #: Pixels of a pasted digit above this grey level count as ink for its box.
 INK = 0.1
