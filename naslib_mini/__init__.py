@@ -95,3 +95,7 @@ __all__ += ["search_transfer", "transfer_statistics", "transfer_table"]
 from naslib_mini.spaces.elastic import ElasticSpace  # noqa: E402
 from naslib_mini.supernet.elastic import ElasticSupernet  # noqa: E402
 __all__ += ["ElasticSpace", "ElasticSupernet"]
+# object detection (issue 16): digit scenes, a CenterNet head on searched backbones, COCO mAP by pycocotools
+from naslib_mini.tasks.digit_scenes import DetectionTask, load_coco, save_coco  # noqa: E402
+from naslib_mini.estimators.detection import DetectionEstimator, train_detector  # noqa: E402
+__all__ += ["DetectionEstimator", "DetectionTask", "load_coco", "save_coco", "train_detector"]

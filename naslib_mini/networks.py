@@ -57,7 +57,7 @@ def build_head(spec: TaskSpec, in_channels: int) -> nn.Sequential:
 
 
 def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
-                  width_multiplier: float = 1.0) -> Network:
+                  width_multiplier: float = 1.0, head: bool = True) -> Network:
     """Build the network for ``arch`` on a task.
 
     The stem is a 3x3 convolution to ``space.stem_channels`` channels with batch
@@ -65,6 +65,9 @@ def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
     ``width_multiplier`` scales every channel count (the stem's, and through
     ``space.build_body`` the body's), rounded and at least 1: a narrower proxy of
     the same architecture (``0.5`` has about a quarter of the parameters).
+    ``head=False`` leaves the classifier out (an identity head): the network returns the
+    body's feature maps, ``out_channels`` of them, as a backbone for a detection head
+    (``naslib_mini.detection``).
 
     Example:
         >>> import naslib_mini as nm
@@ -82,7 +85,9 @@ def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
         body = space.build_body(arch, channels, spec.input_shape[1:])
     else:
         body = space.build_body(arch, channels, spec.input_shape[1:], width_multiplier=width_multiplier)
-    return Network(stem, body, build_head(spec, body.out_channels))
+    network = Network(stem, body, build_head(spec, body.out_channels) if head else nn.Identity())
+    network.out_channels = body.out_channels
+    return network
 
 
 def count_params(model: nn.Module) -> int:

@@ -166,6 +166,12 @@ def trained(name: str) -> Callable[[nm.SearchSpace], dict[str, Any]]:
 
 
 @functools.cache
+def tiny_scenes() -> nm.Task:
+    """A digit-scenes detection task of a few 32x32 scenes."""
+    return nm.TASKS.create("digit-scenes", num_train=16, num_val=8, num_test=4, canvas=32, scale=(10, 16))
+
+
+@functools.cache
 def tiny_ground_truth() -> Path:
     """A ground-truth set holding every architecture of ``tiny_chain()``, trained for one epoch (made up)."""
     space = tiny_chain()
@@ -187,10 +193,14 @@ ESTIMATOR_SETTINGS: dict[str, tuple[Callable[[], nm.SearchSpace], Callable[..., 
     "supernet": (tiny_chain, lambda space: {**trained("supernet")(space), "calibration_batches": 2}, (0.5, 1)),
     "few-shot-supernet": (lambda: nm.SPACES.create("nb201", width=4, cells_per_stage=1),
                           lambda space: {**trained("few-shot-supernet")(space), "calibration_batches": 2}, (0.5, 1)),
+    "detection-training": (tiny_chain, lambda space: {"task": tiny_scenes(), "space": space, "epochs": 1, "threads": 1},
+                           (0.5, 1)),
 }
 #: Estimators whose score is a proxy reported under this metric name, not validation accuracy;
 #: they have no fidelity (no budgets above) and refuse any budget.
 PROXY_SCORES = {"zero-cost": "synflow"}
+#: Estimators that train but score another metric than validation accuracy.
+OTHER_SCORES = {"detection-training": "val_ap"}
 #: Metrics that are times measured on this machine (like ``cost``), so a repeat may differ.
 TIMED_METRICS = {"supernet_seconds"}
 
@@ -206,7 +216,7 @@ def estimator_setting(request):
 class TestEstimatorContract:
     def test_measures_sampled_architectures(self, estimator_setting):
         name, space, make, _ = estimator_setting
-        score = PROXY_SCORES.get(name, "val_accuracy")
+        score = {**PROXY_SCORES, **OTHER_SCORES}.get(name, "val_accuracy")
         estimator = make()
         for arch in samples(space, 2, seed=3):
             m = estimator.estimate(arch)
@@ -257,6 +267,7 @@ TASK_SETTINGS: dict[str, Callable[[], dict[str, Any]]] = {
     "tensors": lambda: {"x": torch.randn(60, 2, 12, generator=torch.Generator().manual_seed(0)),
                         "y": torch.arange(60) % 3},
     "lesions3d": lambda: {"num_samples": 30, "num_test": 9, "size": 8},
+    "digit-scenes": lambda: {"num_train": 8, "num_val": 4, "num_test": 4, "canvas": 32, "scale": (10, 16)},
     "medmnist3d": lambda: {"dataset": "fracturemnist3d",  # tiny files in the fixture's temporary cache
                            "root": write_medmnist(nm.cache_dir() / "medmnist", "fracturemnist3d", (6, 3, 3)).parent},
     "ucr": lambda: {"dataset": "GunPoint"},

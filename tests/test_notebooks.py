@@ -54,6 +54,9 @@ SMOKE = {
                                            "candidates": 20, "trials": 12},
     "16_nas_for_medical_3d_imaging.ipynb": {"seed": 1, "strategy_name": "rea", "num_samples": 60, "num_test": 30,
                                             "trials": 2, "search_epochs": 1, "final_epochs": 1},
+    "15_nas_for_object_detection.ipynb": {"seed": 1, "strategy_name": "rea", "num_train": 64, "num_val": 32,
+                                          "num_test": 32, "trials": 2, "search_epochs": 1, "final_epochs": 1,
+                                          "resamples": 20},
 }
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

@@ -8,8 +8,9 @@ retrains the best architecture on train+validation, reports its test accuracy,
 parameters, FLOPs and CPU latency, and writes the journal, weights, architecture
 JSON, a checked ONNX export and a plot into ``--out``. ``--dataset`` and ``--data-root``
 pick the MedMNIST v2 3D dataset and the folder of its ``.npz`` files for ``--task
-medmnist3d`` (``make_task``). Options, checks of ``--out``/``--resume`` and printing
-live here; the work is library calls.
+medmnist3d`` (``make_task``). Detection tasks (``--task digit-scenes``) go to
+``detection_search``, which scores detectors by validation COCO AP. Options, checks of
+``--out``/``--resume`` and printing live here; the work is library calls.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from naslib_mini.progress import ProgressBar
 from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
 from naslib_mini.tasks import TASKS
+from naslib_mini.tasks.digit_scenes import DetectionTask
 from naslib_mini.tasks.medmnist import MEDMNIST3D, MEDMNIST_ENV
 from naslib_mini.tasks.ucr import UCR_DATASETS
 
@@ -181,6 +183,9 @@ def main(args: argparse.Namespace) -> int:
         return one_shot_search.main(args)
     journal = check_out(args)
     task = make_task(args)
+    if isinstance(task, DetectionTask):  # boxes, not classes (digit-scenes): search a detector's backbone
+        from naslib_mini.cli import detection_search
+        return detection_search.main(args, task, journal)
     space = SPACES.create(args.space)
     if args.strategy == "spos":  # SPOS: evolution over the shared weights of one supernet (Guo et al. 2020)
         args.estimator = "supernet"

@@ -14,3 +14,5 @@ __all__ = ["ESTIMATORS", "CandidateFailed", "CrossValidationEstimator", "Estimat
            "ZeroCostEstimator", "train_final"]
 from naslib_mini.supernet.few_shot import FewShotEstimator  # noqa: E402  (registers "few-shot-supernet")
 __all__ += ["FewShotEstimator"]
+from naslib_mini.estimators.detection import DetectionEstimator  # noqa: E402  (registers "detection-training")
+__all__ += ["DetectionEstimator"]

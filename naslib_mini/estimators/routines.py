@@ -37,8 +37,9 @@ EpochHook = Callable[[int, nn.Module], bool]
 #: single-path one-shot training samples the supernet's path for the batch here (Guo et al. 2020).
 BatchHook = Callable[[int, nn.Module], None]
 
-#: Called by ``fit`` for each training step's loss with the logits, the batch's inputs and its classes;
-#: knowledge distillation adds a teacher's soft targets here (Hinton et al. 2015; Cai et al. 2020).
+#: Called by ``fit`` for each training step's loss with the model's outputs, the batch's inputs and its
+#: targets: knowledge distillation adds a teacher's soft targets here (Hinton et al. 2015; Cai et al. 2020);
+#: a detector's targets are packed heatmaps and boxes (``naslib_mini.detection.centernet_training_loss``).
 LossHook = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
 
 
@@ -174,8 +175,9 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
     ``on_batch_start(step, model)``, if given, is called before every training step
     (``step`` counts from 0); a supernet uses it to select the path the batch trains.
 
-    ``loss(logits, x_batch, y_batch)``, if given, replaces the cross-entropy (with the
-    config's label smoothing) as the training loss.
+    ``loss(outputs, x_batch, y_batch)``, if given, replaces the cross-entropy (with the
+    config's label smoothing) as the training loss; ``y`` is then any tensor indexed by
+    example, such as a CenterNet detector's packed targets.
 
     Returns:
         The mean training loss over the last (possibly partial) epoch.

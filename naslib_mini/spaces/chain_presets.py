@@ -1,7 +1,8 @@
 """Named configurations of the chain space, registered under their own names.
 
-``chain-small`` (every connection, grid-searchable, fast to train) and ``chain-3d`` (the
-operations of medical 3D networks at small widths). Each is a ``ChainConfig`` and one
+``chain-small`` (every connection, grid-searchable, fast to train), ``chain-3d`` (the
+operations of medical 3D networks at small widths) and ``chain-detection`` (backbones of a
+CenterNet detector on small 2D scenes). Each is a ``ChainConfig`` and one
 registered factory whose keyword arguments replace any of its choices. Knows nothing about
 torch or search.
 """
@@ -12,7 +13,7 @@ from dataclasses import asdict
 from naslib_mini.spaces.base import SPACES
 from naslib_mini.spaces.chain import ChainConfig, ChainSpace
 
-__all__ = ["SMALL", "THREE_D", "chain_3d", "chain_small"]
+__all__ = ["DETECTION", "SMALL", "THREE_D", "chain_3d", "chain_detection", "chain_small"]
 
 #: The configuration registered as ``"chain-small"``: every connection, grid-searchable, fast to train.
 SMALL = ChainConfig(ops=("conv3x3", "maxpool3x3", "identity", "zero"), channels=(16, 32), max_depth=3)
@@ -23,6 +24,13 @@ SMALL = ChainConfig(ops=("conv3x3", "maxpool3x3", "identity", "zero"), channels=
 THREE_D = ChainConfig(ops=("conv3x3", "dilconv3x3", "sepconv3x3", "maxpool3x3", "avgpool3x3", "attention_gate",
                            "msfusion_d124", "identity", "zero"),
                       channels=(4, 8, 16), connections=("series", "skip"), max_depth=4, stem_channels=4)
+
+#: The configuration registered as ``"chain-detection"``: 2D backbones for a CenterNet head on 64x64
+#: scenes: plain, dilated (a wider receptive field at the same cost) and separable convolutions,
+#: pooling, residual skips, 16 or 32 channels, up to 5 layers.
+DETECTION = ChainConfig(ops=("conv3x3", "conv5x5", "dilconv3x3", "sepconv3x3", "sepconv5x5", "maxpool3x3",
+                             "identity"),
+                        channels=(16, 32), connections=("series", "skip"), max_depth=5, stem_channels=16)
 
 
 def _preset(name: str, config: ChainConfig, overrides: dict) -> ChainSpace:
@@ -52,3 +60,15 @@ def chain_3d(**overrides) -> ChainSpace:
         'conv3x3-8-s2-series|attention_gate-16-s1-skip'
     """
     return _preset("chain-3d", THREE_D, overrides)
+
+
+@SPACES.register("chain-detection")
+def chain_detection(**overrides) -> ChainSpace:
+    """The chain space with ``DETECTION``'s choices (detector backbones); ``overrides`` replace any of them.
+
+    Example:
+        >>> space = SPACES.create("chain-detection")
+        >>> space.to_str(space.from_str("conv3x3-16-s2-series|dilconv3x3-32-s2-skip"))
+        'conv3x3-16-s2-series|dilconv3x3-32-s2-skip'
+    """
+    return _preset("chain-detection", DETECTION, overrides)

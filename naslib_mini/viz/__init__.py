@@ -46,3 +46,6 @@ __all__ += ["plot_task_transfer", "plot_transfer_scatter"]
 from naslib_mini.viz.once_for_all import plot_elastic_arch, plot_elastic_kernel, plot_once_for_all, plot_shrinking  # noqa: E402,E501
 
 __all__ += ["plot_elastic_arch", "plot_elastic_kernel", "plot_once_for_all", "plot_shrinking"]
+from naslib_mini.viz.detection import plot_heatmaps, plot_precision_recall, plot_scene  # noqa: E402
+
+__all__ += ["plot_heatmaps", "plot_precision_recall", "plot_scene"]

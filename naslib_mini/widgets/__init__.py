@@ -30,3 +30,6 @@ __all__ += ["SliceBrowser", "slice_browser"]
 from naslib_mini.widgets.latency_picker import LatencyPicker, latency_picker  # noqa: E402
 
 __all__ += ["LatencyPicker", "latency_picker"]
+from naslib_mini.widgets.detection_viewer import DetectionViewer, detection_viewer  # noqa: E402
+
+__all__ += ["DetectionViewer", "detection_viewer"]

@@ -1,0 +1,92 @@
+"""``python -m naslib_mini search`` on a detection task (``--task digit-scenes``): search a detector's backbone.
+
+``search.main`` hands detection tasks here. Each trial trains a CenterNet detector on the
+candidate backbone (the ``detection-training`` estimator in place of ``--estimator training``;
+supernets do not serve detection) for ``--epochs`` and scores validation AP@[.5:.95]
+(pycocotools); the best is retrained on training + validation and scored on the test
+scenes. Writes the journal, ``best_arch.json`` (validation and test COCO metrics,
+parameters, FLOPs), ``best_model.pt``, a checked ONNX export and ``search.png`` into
+``--out``. Options, checks and printing live here; the work is library calls.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+
+from naslib_mini.estimators.detection import DETECTION_CONFIG, DetectionEstimator, train_detector
+from naslib_mini.loop import Budget, run
+from naslib_mini.progress import ProgressBar
+from naslib_mini.spaces import SPACES
+from naslib_mini.strategies import STRATEGIES
+
+__all__ = ["main"]
+
+log = logging.getLogger(__name__)
+
+
+def main(args: argparse.Namespace, task, journal) -> int:
+    """Search a detector on ``task``, retrain the best and write the outputs; returns the exit status."""
+    from naslib_mini.cli.search import write_config
+
+    if args.estimator != "training":
+        raise ValueError(f"--estimator {args.estimator} cannot score detectors; --task {args.task} trains each "
+                         "candidate detector (leave --estimator out)")
+    space = SPACES.create(args.space)
+    if len(task.spec.input_shape) != 3:
+        raise ValueError(f"--space {args.space}: detection needs a 2D space")
+    args.estimator = "detection-training"
+    strategy = STRATEGIES.create(args.strategy, space=space, seed=args.seed)
+    config = dataclasses.replace(DETECTION_CONFIG, epochs=args.epochs, seed=args.seed, threads=args.threads,
+                                 timeout_seconds=args.trial_timeout)
+    estimator = DetectionEstimator(task, space, config)
+    write_config(args)
+    with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
+        history = run(strategy, estimator, Budget(trials=args.trials), journal=journal, resume=args.resume,
+                      callbacks=[bar], workers=args.workers, scheduler=args.scheduler)
+    best = history.best()
+    failed = sum(1 for trial in history if not trial.ok)
+    if best is None:
+        print(f"no trial completed ({failed} failed); see {journal}", file=sys.stderr)
+        return 1
+    final = train_detector(task, space, best.arch, config)
+    write_outputs(args, history, space, best, final, task.spec.input_shape)
+    test = final.test.metrics
+    print(f"searched {len(history)} trials ({failed} failed) with {args.strategy} on {args.task}, space {args.space}, "
+          f"estimator detection-training ({history.total_cost:.1f} s charged)")
+    print(f"best architecture: {space.to_str(best.arch)}")
+    print(f"validation AP@[.5:.95] (search): {best.score:.4f}")
+    print(f"test AP@[.5:.95] (retrained on train+validation): {test['ap']:.4f}  AP50: {test['ap50']:.4f}  "
+          f"AP75: {test['ap75']:.4f}")
+    print(f"params: {final.params:,}  FLOPs: {final.flops:,}")
+    print(f"outputs in {args.out}/: journal.jsonl, best_arch.json, best_model.pt, best_model.onnx, search.png")
+    return 0
+
+
+def write_outputs(args, history, space, best, final, input_shape) -> None:
+    """Weights, architecture JSON with the COCO metrics, checked ONNX export and the search plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import torch
+
+    from naslib_mini.export import export_onnx
+    from naslib_mini.viz import plot_history
+
+    out = args.out
+    torch.save(final.model.state_dict(), out / "best_model.pt")
+    difference = export_onnx(final.model, input_shape, out / "best_model.onnx")
+    (out / "best_arch.json").write_text(json.dumps({
+        "space": space.name, "arch": space.to_str(best.arch), "trial": best.number,
+        "val_ap": best.score, **{f"val_{k}": v for k, v in best.measurement.metrics.items() if k.startswith("val_")
+                                 and k != "val_ap"},
+        **final.metrics(), "onnx_max_abs_difference": difference,
+    }, indent=2) + "\n")
+    figure, ax = plt.subplots(figsize=(7, 4))
+    plot_history(history, ax, title=f"search on {space.name}: validation AP@[.5:.95] per trial")
+    figure.tight_layout()
+    figure.savefig(out / "search.png", dpi=120)
+    plt.close(figure)
