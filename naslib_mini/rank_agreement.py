@@ -33,18 +33,24 @@ from typing import Sequence
 import numpy as np
 from scipy import stats
 
-__all__ = ["Agreement", "agreement", "paired_tau_difference", "top_precision"]
+__all__ = ["Agreement", "agreement", "paired_arrays", "paired_tau_difference", "top_precision"]
 
 
-def _pair(estimates: Sequence[float], truth: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """The two sequences as float arrays, checked: same length, at least 3, finite."""
-    x, y = np.asarray(estimates, dtype=float), np.asarray(truth, dtype=float)
+def paired_arrays(first: Sequence[float], second: Sequence[float], names: tuple[str, str] = ("estimates", "truth"),
+                  what: str = "rank agreement") -> tuple[np.ndarray, np.ndarray]:
+    """Two per-architecture sequences as float arrays, checked: 1-D, same length, at least 3, finite.
+
+    ``names`` and ``what`` word the errors for the caller (``transfer.py`` pairs a source dataset's
+    accuracies with a target's).
+    """
+    x, y = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    a, b = names
     if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"estimates and truth must be 1-D of the same length, got shapes {x.shape} and {y.shape}")
+        raise ValueError(f"{a} and {b} must be 1-D of the same length, got shapes {x.shape} and {y.shape}")
     if len(x) < 3:
-        raise ValueError(f"rank agreement needs at least 3 architectures, got {len(x)}")
+        raise ValueError(f"{what} needs at least 3 architectures, got {len(x)}")
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("estimates and truth must be finite; drop failed architectures first")
+        raise ValueError(f"{a} and {b} must be finite; drop architectures without a result first")
     return x, y
 
 
@@ -54,7 +60,7 @@ def top_precision(estimates: Sequence[float], truth: Sequence[float], top: float
     The estimate's ties are broken by position (the earlier architecture first), so the
     answer is deterministic.
     """
-    x, y = _pair(estimates, truth)
+    x, y = paired_arrays(estimates, truth)
     if not 0 < top <= 1:
         raise ValueError(f"top must lie in (0, 1], got {top!r}")
     k = math.ceil(top * len(x))
@@ -112,7 +118,7 @@ def agreement(estimates: Sequence[float], truth: Sequence[float], *, top: float 
         ValueError: Lengths differ, fewer than 3 architectures, a value is not finite, or
             ``top`` is outside (0, 1].
     """
-    x, y = _pair(estimates, truth)
+    x, y = paired_arrays(estimates, truth)
     if not (isinstance(resamples, int) and resamples >= 0):
         raise ValueError(f"resamples must be a non-negative integer, got {resamples!r}")
     tau = _tau(x, y)
@@ -149,8 +155,8 @@ def paired_tau_difference(estimates: Sequence[float], baseline: Sequence[float],
         >>> round(d["difference"], 3), d["share_above_zero"] > 0.5
         (0.267, True)
     """
-    x, y = _pair(estimates, truth)
-    b, _ = _pair(baseline, truth)
+    x, y = paired_arrays(estimates, truth)
+    b, _ = paired_arrays(baseline, truth)
     if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 1:
         raise ValueError(f"resamples must be a positive integer, got {resamples!r}")
     rng = np.random.default_rng(seed)

@@ -28,7 +28,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from naslib_mini.rank_agreement import agreement
+from naslib_mini.rank_agreement import agreement, paired_arrays
 
 __all__ = ["SIGNALS", "TransferStatistics", "nb201_signal", "percentile", "search_transfer", "statistics_rows",
            "top_overlap", "transfer_statistics", "transfer_table"]
@@ -39,14 +39,7 @@ SIGNALS = {"test": "test", "valid12": "valid12", "valid200": "valid200"}
 
 
 def _pair(source: Sequence[float], target: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    x, y = np.asarray(source, dtype=float), np.asarray(target, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape:
-        raise ValueError(f"source and target must be 1-D of the same length, got shapes {x.shape} and {y.shape}")
-    if len(x) < 3:
-        raise ValueError(f"transfer statistics need at least 3 architectures, got {len(x)}")
-    if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("source and target must be finite; drop architectures without a result first")
-    return x, y
+    return paired_arrays(source, target, ("source", "target"), "transfer statistics")
 
 
 def _top(values: np.ndarray, k: int) -> np.ndarray:

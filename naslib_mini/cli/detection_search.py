@@ -14,11 +14,8 @@ import argparse
 import dataclasses
 import json
 import logging
-import sys
 
 from naslib_mini.estimators.detection import DETECTION_CONFIG, DetectionEstimator, train_detector
-from naslib_mini.loop import Budget, run
-from naslib_mini.progress import ProgressBar
 from naslib_mini.spaces import SPACES
 from naslib_mini.strategies import STRATEGIES
 
@@ -29,7 +26,7 @@ log = logging.getLogger(__name__)
 
 def main(args: argparse.Namespace, task, journal) -> int:
     """Search a detector on ``task``, retrain the best and write the outputs; returns the exit status."""
-    from naslib_mini.cli.search import write_config
+    from naslib_mini.cli.search import run_search, write_config
 
     if args.estimator != "training":
         raise ValueError(f"--estimator {args.estimator} cannot score detectors; --task {args.task} trains each "
@@ -43,13 +40,8 @@ def main(args: argparse.Namespace, task, journal) -> int:
                                  timeout_seconds=args.trial_timeout)
     estimator = DetectionEstimator(task, space, config)
     write_config(args)
-    with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
-        history = run(strategy, estimator, Budget(trials=args.trials), journal=journal, resume=args.resume,
-                      callbacks=[bar], workers=args.workers, scheduler=args.scheduler)
-    best = history.best()
-    failed = sum(1 for trial in history if not trial.ok)
+    history, best, failed = run_search(args, strategy, estimator, journal)
     if best is None:
-        print(f"no trial completed ({failed} failed); see {journal}", file=sys.stderr)
         return 1
     final = train_detector(task, space, best.arch, config)
     write_outputs(args, history, space, best, final, task.spec.input_shape)

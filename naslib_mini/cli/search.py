@@ -176,6 +176,23 @@ def write_config(args: argparse.Namespace) -> None:
     config_path.write_text(json.dumps(options, indent=2) + "\n")
 
 
+def run_search(args: argparse.Namespace, strategy, estimator, journal: Path):
+    """Run the search of ``args`` with a progress bar and workers; returns the history, its best trial and the
+    number of failed trials (the best is ``None``, and stderr says so, when no trial completed)."""
+    if (args.workers > 1 or args.scheduler) and not args.verbose:
+        import distributed  # noqa: F401  (it sets its loggers to INFO when imported)
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
+        history = run(strategy, estimator, Budget(trials=args.trials), journal=journal,
+                      resume=args.resume, callbacks=[bar], workers=args.workers, scheduler=args.scheduler)
+    best = history.best()
+    failed = sum(1 for trial in history if not trial.ok)
+    if best is None:
+        print(f"no trial completed ({failed} failed); see {journal}", file=sys.stderr)
+    return history, best, failed
+
+
 def main(args: argparse.Namespace) -> int:
     """Search, retrain the best and write the outputs; returns the exit status."""
     if args.strategy in ONE_SHOT:  # one-shot methods: their own run, the same outputs
@@ -195,19 +212,9 @@ def main(args: argparse.Namespace) -> int:
     estimator = ESTIMATORS.create(args.estimator, task=task, space=space, config=config)
     write_config(args)
 
-    if (args.workers > 1 or args.scheduler) and not args.verbose:
-        import distributed  # noqa: F401  (it sets its loggers to INFO when imported)
-
-        logging.getLogger("distributed").setLevel(logging.WARNING)
-    with ProgressBar(total=args.trials, disable=args.no_progress, desc=f"{args.strategy} on {args.task}") as bar:
-        history = run(strategy, estimator, Budget(trials=args.trials), journal=journal,
-                      resume=args.resume, callbacks=[bar], workers=args.workers, scheduler=args.scheduler)
-    best = history.best()
-    failed = sum(1 for trial in history if not trial.ok)
+    history, best, failed = run_search(args, strategy, estimator, journal)
     if best is None:
-        print(f"no trial completed ({failed} failed); see {journal}", file=sys.stderr)
         return 1
-
     final = train_final(task, space, best.arch, config)
     arch_text = space.to_str(best.arch)
     write_outputs(args.out, history, space, best, final, task.spec.input_shape)
