@@ -57,6 +57,7 @@ def test_cli_searches_a_detector(tmp_path, monkeypatch, capsys, task):
     assert "validation AP@[.5:.95] (search)" in printed.out and "test AP@[.5:.95]" in printed.out
     summary = json.loads((out / "best_arch.json").read_text())
     assert 0 <= summary["test_ap"] <= 1 and summary["onnx_max_abs_difference"] < 1e-3
+    assert {"val_ap", "val_ap50", "val_ap75"} <= set(summary) and not any(k.startswith("val_val") for k in summary)
     space = nm.SPACES.create("chain-detection")
     model = build_detector(space, space.from_str(summary["arch"]), task.spec)
     model.load_state_dict(torch.load(out / "best_model.pt"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import logging
 
 from naslib_mini.estimators.detection import DETECTION_CONFIG, DetectionEstimator, train_detector
@@ -59,26 +58,10 @@ def main(args: argparse.Namespace, task, journal) -> int:
 
 def write_outputs(args, history, space, best, final, input_shape) -> None:
     """Weights, architecture JSON with the COCO metrics, checked ONNX export and the search plot."""
-    import matplotlib
+    from naslib_mini.cli.search import write_search_outputs
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import torch
-
-    from naslib_mini.export import export_onnx
-    from naslib_mini.viz import plot_history
-
-    out = args.out
-    torch.save(final.model.state_dict(), out / "best_model.pt")
-    difference = export_onnx(final.model, input_shape, out / "best_model.onnx")
-    (out / "best_arch.json").write_text(json.dumps({
-        "space": space.name, "arch": space.to_str(best.arch), "trial": best.number,
-        "val_ap": best.score, **{f"val_{k}": v for k, v in best.measurement.metrics.items() if k.startswith("val_")
-                                 and k != "val_ap"},
-        **final.metrics(), "onnx_max_abs_difference": difference,
-    }, indent=2) + "\n")
-    figure, ax = plt.subplots(figsize=(7, 4))
-    plot_history(history, ax, title=f"search on {space.name}: validation AP@[.5:.95] per trial")
-    figure.tight_layout()
-    figure.savefig(out / "search.png", dpi=120)
-    plt.close(figure)
+    write_search_outputs(args.out, history, space, best, final.model, input_shape, "validation AP@[.5:.95]",
+                         lambda difference: {
+                             "val_ap": best.score,
+                             **{k: v for k, v in best.measurement.metrics.items() if k.startswith("val_")},
+                             **final.metrics(), "onnx_max_abs_difference": difference})

@@ -234,6 +234,20 @@ def main(args: argparse.Namespace) -> int:
 
 def write_outputs(out: Path, history, space, best, final, input_shape) -> None:
     """Weights, architecture JSON, checked ONNX export and the search plot."""
+    write_search_outputs(out, history, space, best, final.model, input_shape, "validation accuracy", lambda difference: {
+        "val_accuracy": best.score,
+        "test_accuracy": final.test_accuracy,
+        "params": final.params,
+        "flops": final.flops,
+        "latency_ms": final.latency_ms,
+        "onnx_max_abs_difference": difference,
+        **({"test_auc": final.test_auc} if final.test_auc is not None else {}),
+    })
+
+
+def write_search_outputs(out: Path, history, space, best, model, input_shape, score_name: str, results) -> None:
+    """``best_model.pt``, a checked ONNX export, ``best_arch.json`` (the architecture and ``results(onnx
+    difference)``) and ``search.png`` (``score_name`` per trial) into ``out``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -242,22 +256,13 @@ def write_outputs(out: Path, history, space, best, final, input_shape) -> None:
 
     from naslib_mini.viz import plot_history
 
-    torch.save(final.model.state_dict(), out / "best_model.pt")
-    difference = export_onnx(final.model, input_shape, out / "best_model.onnx")
+    torch.save(model.state_dict(), out / "best_model.pt")
+    difference = export_onnx(model, input_shape, out / "best_model.onnx")
     (out / "best_arch.json").write_text(json.dumps({
-        "space": space.name,
-        "arch": space.to_str(best.arch),
-        "trial": best.number,
-        "val_accuracy": best.score,
-        "test_accuracy": final.test_accuracy,
-        "params": final.params,
-        "flops": final.flops,
-        "latency_ms": final.latency_ms,
-        "onnx_max_abs_difference": difference,
-        **({"test_auc": final.test_auc} if final.test_auc is not None else {}),
+        "space": space.name, "arch": space.to_str(best.arch), "trial": best.number, **results(difference),
     }, indent=2) + "\n")
     figure, ax = plt.subplots(figsize=(7, 4))
-    plot_history(history, ax, title=f"search on {space.name}: validation accuracy per trial")
+    plot_history(history, ax, title=f"search on {space.name}: {score_name} per trial")
     figure.tight_layout()
     figure.savefig(out / "search.png", dpi=120)
     plt.close(figure)
