@@ -67,13 +67,13 @@ near the baseline's accuracy.
 Second attempt, latency from the lookup table (``results/mnist1d_multi_objective_table.json``, the
 last command of Usage; 21.9 minutes, load 1.5-4.3 while another job trained): series connections
 allowed and at most 5 layers. Why series: the table (149 operations, built in 6 s) prices a 1x1
-projection at 0.017-0.022 ms, two thirds of a 16-32-wide convolution (0.026-0.03 ms), and a skip
+projection at 0.020-0.022 ms, two thirds of a 16-32-wide convolution (median 0.029 ms), and a skip
 layer that changes width pays one: in a check before the run (400 random networks each, a table
 built the same way) 0.5% of skip-only networks of 4-5 layers met both bounds, 8% with series too; a
 series layer also skips the residual add, which the table does not count, so its prediction errs on
 the safe side. At 4-5 layers the residual path is not needed to train (the search was free to keep
 it, and 36% of the feasible trials' layers did). Why 5 layers: with 6, 0.2% of random networks met
-the latency bound (stem and head 0.048 ms of the baseline's predicted 0.221 leave room for about
+the latency bound (stem and head 0.038 ms of the baseline's predicted 0.221 leave room for about
 five layers). 120 trials of 12 epochs (74 feasible, all of 4 or 5 layers). The pick,
 ``conv3x3-24-s1-skip|conv7x7-24-s1-series|dil4conv3x3-24-s1-skip|dil8conv3x3-16-s1-series|
 conv3x3-48-s1-series`` (14,874 parameters, 42%), is predicted at 0.204 ms against 0.221 and
