@@ -22,6 +22,17 @@ Steps (each a function below):
    (``mnist1d_search.recipe``) and the training estimator measures the trained network's latency
    (``hardware=("torch",)``); the objectives are the score (minus the validation loss),
    ``params`` and ``latency_ms``, and the loop enforces ``params <= --max-params``.
+
+   With ``--latency-source table`` (the practice of ProxylessNAS, Cai et al. 2019, and
+   Once-for-All, Cai et al. 2020) the latency is predicted instead of timed: ``build_latency_table``
+   times every operation the space can build, once, at every input shape it can meet (149 entries
+   for the default widths, 5-10 s), before the search; each trial's ``predicted_latency_ms``
+   is the sum of its operations' entries (``nm.LatencyTable``), and the loop enforces
+   ``predicted_latency_ms <=`` the baseline's prediction from the same table beside the params
+   bound. Load after the table is built moves neither the bound nor the trials' predictions, so
+   the constraint compares like with like (the table is saved beside ``--journal`` so that a
+   resumed run uses it too). Trials are then not timed at all; the final latencies are measured
+   as in step 5. ``--connections`` and ``--max-depth`` narrow or widen the space (see Findings).
 3. ``choose_finalists``: the ``--finalists`` best distinct architectures (feasible first, then
    by search score), each retrained with the full recipe on the training split and scored on
    the validation split; the best validation loss is the *pick*, chosen before any test signal
@@ -53,9 +64,40 @@ about 0.06 ms whatever its width, so the latency bound asks for at most the base
 layers, and no network of at most 5 layers and 17,885 parameters that the search trained came
 near the baseline's accuracy.
 
+Second attempt, latency from the lookup table (``results/mnist1d_multi_objective_table.json``, the
+last command of Usage; 21.9 minutes, load 1.5-4.3 while another job trained): series connections
+allowed and at most 5 layers. Why series: the table (149 operations, built in 6 s) prices a 1x1
+projection at 0.020-0.022 ms, two thirds of a 16-32-wide convolution (median 0.029 ms), and a skip
+layer that changes width pays one: in a check before the run (400 random networks each, a table
+built the same way) 0.5% of skip-only networks of 4-5 layers met both bounds, 8% with series too; a
+series layer also skips the residual add, which the table does not count, so its prediction errs on
+the safe side. At 4-5 layers the residual path is not needed to train (the search was free to keep
+it, and 36% of the feasible trials' layers did). Why 5 layers: with 6, 0.2% of random networks met
+the latency bound (stem and head 0.038 ms of the baseline's predicted 0.221 leave room for about
+five layers). 120 trials of 12 epochs (74 feasible, all of 4 or 5 layers). The pick,
+``conv3x3-24-s1-skip|conv7x7-24-s1-series|dil4conv3x3-24-s1-skip|dil8conv3x3-16-s1-series|
+conv3x3-48-s1-series`` (14,874 parameters, 42%), is predicted at 0.204 ms against 0.221 and
+measured faster than the baseline (0.264 against 0.299 ms,
+medians of 15 interleaved rounds), but scores 99.12% on the fresh signals against 99.23%,
+significantly below (McNemar p = 0.037): the target is not met. The second finalist (the same
+network with layer 2 on a skip, 0.275 ms) scores 99.18% (p = 0.28): fast enough, small enough, not
+significantly below, but still below the baseline's mean, so not met either. The table made the
+latency constraint usable (it held: the pick measured faster in all 15 rounds, the second finalist
+in 14); accuracy is now the binding axis: the finalists' full-recipe validation losses (0.147,
+0.151) are no better than the first run's picks' (0.143-0.148), and neither finalist reached the
+baseline's mean on the fresh signals. (The final
+latencies were measured twice: 5 rounds first, where the second finalist's scattered from 0.28 to
+0.59 ms under the other job's load, then 15 rounds by the same command with ``--latency-rounds 15``,
+resumed from the journal, which retrained only the first runs; the JSON's ``seconds`` are those of
+that resume.)
+
 Usage:
     python benchmarks/mnist1d_multi_objective.py            # -> benchmarks/results/mnist1d_multi_objective.json
     python benchmarks/mnist1d_multi_objective.py --quick    # smoke configuration, about a minute
+    python benchmarks/mnist1d_multi_objective.py --latency-source table --connections series,skip
+        --max-depth 5 --search-epochs 12 --trials 120 --population 12 --finalists 2
+        --latency-rounds 15 --journal benchmarks/results/mnist1d_multi_objective_table_journal/search.jsonl
+        # -> benchmarks/results/mnist1d_multi_objective_table.json
 """
 from __future__ import annotations
 
@@ -70,6 +112,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 import naslib_mini as nm
 from naslib_mini.objectives import CONSTRAINT_METRIC
@@ -82,7 +125,11 @@ from mnist1d_search import BASELINE, SPACE, machine_fields, recipe, widths  # no
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The baseline's parameters and its mean fresh-signal accuracy over 3 runs (results/mnist1d_fresh.json).
 BASELINE_PARAMS, BASELINE_FRESH = 35_770, 0.9923333333333333
+BASELINE_DEPTH = BASELINE.count("|") + 1
 OBJECTIVES = ("score", "params", "latency_ms")
+#: The metric the lookup table adds (``--latency-source table``) and the objectives that search with it.
+PREDICTED = "predicted_latency_ms"
+TABLE_OBJECTIVES = ("score", "params", f"{PREDICTED}:min")
 QUICK = dict(trials=6, population=3, search_epochs=0.5, final_epochs=1, finalists=1, runs=1, signals=1_000,
              latency_repeats=5, latency_rounds=1)
 FULL = dict(trials=48, population=8, search_epochs=6, final_epochs=60, finalists=2, runs=3, signals=10_000,
@@ -117,12 +164,65 @@ def baseline_latency(space: ChainSpace, task: nm.Task, args: argparse.Namespace)
                                repeats=args.latency_repeats)["latency_ms"]
 
 
-def search(task: nm.Task, space: ChainSpace, constraints: list[str], args: argparse.Namespace) -> nm.History:
-    """NSGA-II over (score, params, latency_ms) with the constraints enforced by the loop."""
-    strategy = nm.STRATEGIES.create("nsga2", space=space, seed=args.seed, objectives=OBJECTIVES,
+def predicted_latency(table: nm.LatencyTable, space: ChainSpace, arch, spec: nm.TaskSpec) -> float:
+    """The latency (ms) ``table`` predicts for ``arch``: built on the meta device (shapes only, no weights
+    drawn, the global RNG untouched), since the prediction depends on the operations, not their weights."""
+    with torch.device("meta"):
+        model = nm.build_network(space, arch, spec)
+    return table.predict(model, spec.input_shape)
+
+
+def build_latency_table(space: ChainSpace, task: nm.Task, args: argparse.Namespace) -> nm.LatencyTable:
+    """Every operation the space can build, timed once at every input shape it can meet (ProxylessNAS's table).
+
+    No layer downsamples, so a layer's operations depend on its operation, its width and the width
+    before it only: the two-layer skip networks ``op-a|op-b`` over every operation and pair of widths
+    hold them all (the first layer meets the stem's width, the second every width; a series layer has
+    the same operation without the projection), plus the stem and every head.
+    """
+    config = space.config
+    filler = ChainSpace(ops=config.ops, channels=config.channels, strides=(1,), connections=("skip",),
+                        min_depth=2, max_depth=2, stem_channels=config.stem_channels)
+    table = nm.LatencyTable(threads=args.threads, repeats=args.table_repeats)
+    for op in config.ops:
+        for first in config.channels:
+            for second in config.channels:
+                arch = filler.from_str(f"{op}-{first}-s1-skip|{op}-{second}-s1-skip")
+                table.add(nm.build_network(filler, arch, task.spec), task.spec.input_shape)
+    return table
+
+
+class TableLatencyEstimator(nm.TrainingEstimator):
+    """The training estimator whose metrics also hold the latency ``table`` predicts (``PREDICTED``).
+
+    The table is built once, before the search, so the latency constraint compares every candidate
+    with the baseline through the same measurements, whatever the machine's load does meanwhile
+    (ProxylessNAS, Cai et al. 2019; Once-for-All, Cai et al. 2020).
+    """
+
+    def __init__(self, *args, table: nm.LatencyTable, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.table = table
+
+    def estimate(self, arch, budget: float | None = None) -> nm.Measurement:
+        measurement = super().estimate(arch, budget)
+        latency = predicted_latency(self.table, self.space, arch, self.task.spec)
+        return dataclasses.replace(measurement, metrics={**measurement.metrics, PREDICTED: latency})
+
+
+def search(task: nm.Task, space: ChainSpace, constraints: list[str], args: argparse.Namespace,
+           table: nm.LatencyTable | None = None) -> nm.History:
+    """NSGA-II over (score, params, latency) with the constraints enforced by the loop: the latency is
+    measured after training (``latency_ms``) or, given ``table``, predicted by it (``PREDICTED``)."""
+    objectives = OBJECTIVES if table is None else TABLE_OBJECTIVES
+    strategy = nm.STRATEGIES.create("nsga2", space=space, seed=args.seed, objectives=objectives,
                                     population_size=args.population)
-    estimator = nm.TrainingEstimator(task, space, recipe(args.search_epochs, args.threads, args.seed),
-                                     objective="loss", hardware=("torch",), latency_repeats=args.latency_repeats)
+    config = recipe(args.search_epochs, args.threads, args.seed)
+    if table is None:
+        estimator = nm.TrainingEstimator(task, space, config, objective="loss", hardware=("torch",),
+                                         latency_repeats=args.latency_repeats)
+    else:
+        estimator = TableLatencyEstimator(task, space, config, objective="loss", table=table)
 
     def show(trial: nm.Trial, history: nm.History) -> None:
         if not trial.ok:
@@ -130,8 +230,9 @@ def search(task: nm.Task, space: ChainSpace, constraints: list[str], args: argpa
             return
         m = trial.measurement.metrics
         flag = "ok " if m.get(CONSTRAINT_METRIC, 0.0) == 0 else "VIO"
+        latency = f"latency {m['latency_ms']:.3f} ms" if table is None else f"predicted {m[PREDICTED]:.3f} ms"
         print(f"  trial {trial.number:3d} {flag} val acc {m['val_accuracy']:.4f} loss {m['val_loss']:.4f}  "
-              f"params {int(m['params']):6d}  latency {m['latency_ms']:.3f} ms  {trial.cost:5.1f}s  "
+              f"params {int(m['params']):6d}  {latency}  {trial.cost:5.1f}s  "
               f"{space.to_str(trial.arch)}", flush=True)
 
     print(f"search: nsga2 (population {args.population}), {args.trials} trials of {args.search_epochs:g} epochs; "
@@ -146,8 +247,9 @@ def search(task: nm.Task, space: ChainSpace, constraints: list[str], args: argpa
 
 def trial_row(space: ChainSpace, trial: nm.Trial) -> dict:
     m = trial.measurement.metrics
+    latency = {name: m[name] for name in ("latency_ms", PREDICTED) if name in m}
     return {"number": trial.number, "arch": space.to_str(trial.arch), "val_accuracy": m["val_accuracy"],
-            "val_loss": m["val_loss"], "params": int(m["params"]), "latency_ms": m["latency_ms"],
+            "val_loss": m["val_loss"], "params": int(m["params"]), **latency,
             "constraint_violation": m.get(CONSTRAINT_METRIC, 0.0), "seconds": round(trial.cost, 1)}
 
 
@@ -259,18 +361,28 @@ def verdict(row: dict, base: dict, paired: dict, max_params: int) -> dict:
 
 
 def print_table(report: dict) -> None:
-    print(f"\n{'network':10s} {'params':>7s} {'latency ms':>10s} {'official':>8s} {'fresh runs':>22s} "
-          f"{'fresh mean':>10s} {'McNemar p':>9s}  target")
+    print(f"\n{'network':10s} {'params':>7s} {'predicted':>9s} {'latency ms':>10s} {'official':>8s} "
+          f"{'fresh runs':>22s} {'fresh mean':>10s} {'McNemar p':>9s}  target")
     for name, row in report["networks"].items():
         fresh = " ".join(f"{a:.4f}" for a in row["fresh"])
         p = f"{row['paired']['p_value']:.3g}" if "paired" in row else ""
         target = ("met" if row["target"]["met"] else "not met") if "target" in row else ""
-        print(f"{name:10s} {row['params']:7d} {row['latency_ms']:10.3f} {row['official_mean']:8.4f} {fresh:>22s} "
-              f"{row['fresh_mean']:10.4f} {p:>9s}  {target}")
+        predicted = f"{row[PREDICTED]:.3f}" if PREDICTED in row else "-"
+        print(f"{name:10s} {row['params']:7d} {predicted:>9s} {row['latency_ms']:10.3f} {row['official_mean']:8.4f} "
+              f"{fresh:>22s} {row['fresh_mean']:10.4f} {p:>9s}  {target}")
     for name, row in report["networks"].items():
         print(f"{name}: {row['arch']}")
     print(f"pick (best full-recipe validation loss, chosen before testing): {report['pick']}; target "
           f"{'met' if report['target_met'] else 'NOT met'}")
+
+
+def connections(text: str) -> tuple[str, ...]:
+    """``--connections``: comma-separated connections of ``series`` and ``skip``, e.g. ``series,skip``."""
+    values = tuple(part.strip() for part in text.split(","))
+    bad = [value for value in values if value not in ("series", "skip")]
+    if bad or len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"connections are distinct values of series, skip; got {text!r}")
+    return values
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -288,6 +400,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="comma-separated layer widths (default 16,24,32,48)")
     parser.add_argument("--latency-constraint", action="store_true",
                         help="also constrain the search's latency to the baseline's, measured once at the start")
+    parser.add_argument("--latency-source", choices=("measured", "table"), default="measured",
+                        help="the search's latency: 'measured' after each training (the objective only, or "
+                             "bounded with --latency-constraint) or predicted by a per-operation lookup table "
+                             "built once at the start, then always bounded by the baseline's prediction "
+                             "(default measured)")
+    parser.add_argument("--table-repeats", type=int, default=30,
+                        help="timed samples per operation of the lookup table (default 30)")
+    parser.add_argument("--connections", type=connections, default=SPACE["connections"],
+                        help="comma-separated connections the layers choose from, of series,skip "
+                             f"(default {','.join(SPACE['connections'])})")
+    parser.add_argument("--max-depth", type=int, default=SPACE["max_depth"],
+                        help=f"most layers (default {SPACE['max_depth']}; at least the baseline's 5)")
     parser.add_argument("--max-params", type=int, default=BASELINE_PARAMS // 2,
                         help=f"params constraint (default {BASELINE_PARAMS // 2:,}, half the baseline's)")
     parser.add_argument("--baseline-fresh", default=str(RESULTS / "mnist1d_fresh.json"),
@@ -305,7 +429,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if getattr(args, name) is None:
             setattr(args, name, value)
     for name in ("trials", "population", "finalists", "runs", "latency_repeats", "latency_rounds", "threads",
-                 "max_params"):
+                 "max_params", "table_repeats"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
     if args.population < 2:
@@ -319,9 +443,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--data-seed 42 regenerates the official data the networks are trained on; choose another")
     if 48 not in args.channels:
         parser.error(f"--channels must include 48, the baseline's width, got {','.join(map(str, args.channels))}")
+    if "skip" not in args.connections:
+        parser.error(f"--connections must include skip, the baseline's, got {','.join(args.connections)}")
+    if not SPACE["min_depth"] <= BASELINE_DEPTH <= args.max_depth:
+        parser.error(f"--max-depth must be at least {BASELINE_DEPTH}, the baseline's depth, got {args.max_depth}")
+    if args.latency_source == "table" and args.latency_constraint:
+        parser.error("--latency-constraint bounds the measured latency; with --latency-source table the "
+                     "predicted latency is bounded already")
     if args.out is None:
-        args.out = (Path(tempfile.gettempdir()) / "mnist1d-multi-objective-quick.json" if args.quick
-                    else RESULTS / "mnist1d_multi_objective.json")
+        suffix = "_table" if args.latency_source == "table" else ""
+        args.out = (Path(tempfile.gettempdir()) / f"mnist1d-multi-objective{suffix}-quick.json" if args.quick
+                    else RESULTS / f"mnist1d_multi_objective{suffix}.json")
     return args
 
 
@@ -330,7 +462,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     started, load_start = time.perf_counter(), os.getloadavg()
     task = nm.TASKS.create("mnist1d", seed=args.seed)
-    space = ChainSpace(**{**SPACE, "channels": args.channels})
+    space_args = {**SPACE, "channels": args.channels, "connections": args.connections, "max_depth": args.max_depth}
+    space = ChainSpace(**space_args)
     stages = Stages(Path(args.journal + ".stages") if args.journal else None)
     seconds: dict[str, float] = {}
 
@@ -338,10 +471,26 @@ def main(argv: list[str] | None = None) -> dict:
                                                        {"latency_ms": baseline_latency(space, task, args)})
     bound = row["latency_ms"]
     constraints = [f"params <= {args.max_params}"] + ([f"latency_ms <= {bound:.6f}"] if args.latency_constraint else [])
+    table, table_info = None, {}
+    if args.latency_source == "table":
+        # built once and kept beside the journal, so a resumed run bounds its trials with the same table
+        clock, table_path = time.perf_counter(), Path(args.journal + ".table.json") if args.journal else None
+        if table_path is not None and table_path.exists():
+            table = nm.LatencyTable.load(table_path)
+        else:
+            table = build_latency_table(space, task, args)
+            if table_path is not None:
+                table.save(table_path)
+        predicted_bound = predicted_latency(table, space, space.from_str(BASELINE), task.spec)
+        constraints.append(f"{PREDICTED} <= {predicted_bound:.6f}")
+        table_info = {"entries": len(table), "repeats": table.repeats, "seconds": round(time.perf_counter() - clock, 1),
+                      "baseline_predicted_ms": predicted_bound,
+                      "file": repository_path(table_path) if table_path is not None else None}
+        print(f"latency table: {len(table)} operations; baseline predicted {predicted_bound:.3f} ms", flush=True)
     print(f"space of {space.size():,} architectures; baseline latency {bound:.3f} ms", flush=True)
 
     clock = time.perf_counter()
-    history = search(task, space, constraints, args)
+    history = search(task, space, constraints, args, table)
     seconds["search"] = round(time.perf_counter() - clock, 1)
     clock = time.perf_counter()
     finalists = choose_finalists(task, space, history, stages, args)
@@ -365,6 +514,8 @@ def main(argv: list[str] | None = None) -> dict:
         models["baseline"] = nm.build_network(space, space.from_str(BASELINE), task.spec)
     for name, latency in measure_latencies(models, task.spec.input_shape, args).items():
         rows[name].update(latency)
+        if table is not None:
+            rows[name][PREDICTED] = predicted_latency(table, space, space.from_str(rows[name]["arch"]), task.spec)
     base = rows["baseline"]
     for name in names:
         paired = nm.compare_errors(rows[name]["fresh_errors"], base["fresh_errors"], examples=len(fresh[1]))
@@ -374,17 +525,17 @@ def main(argv: list[str] | None = None) -> dict:
     seconds["total"] = round(time.perf_counter() - started, 1)
     trials = [trial_row(space, t) for t in history.completed()]
     feasible = [t for t in history.completed() if t.measurement.metrics.get(CONSTRAINT_METRIC, 0.0) == 0]
-    front = history.front(["val_loss", "params", "latency_ms"])
+    front = history.front(["val_loss", "params", "latency_ms" if table is None else f"{PREDICTED}:min"])
     report = {
         "task": "mnist1d", "command": "python benchmarks/mnist1d_multi_objective.py " + " ".join(argv or sys.argv[1:]),
-        "quick": args.quick, "objectives": list(OBJECTIVES), "constraints": constraints,
+        "quick": args.quick, "objectives": list(OBJECTIVES if table is None else TABLE_OBJECTIVES),
+        "constraints": constraints, "latency_source": args.latency_source, "latency_table": table_info,
         "baseline_latency_at_search_ms": bound, "max_params": args.max_params,
         "baseline_fresh_mean_recorded": BASELINE_FRESH,
         "search": {"strategy": "nsga2", "population": args.population, "trials": len(history),
                    "completed": len(history.completed()), "feasible": len(feasible),
                    "search_epochs": args.search_epochs, "trial_seconds": round(sum(t.cost for t in history), 1),
-                   "space": {k: list(v) if isinstance(v, tuple) else v
-                             for k, v in {**SPACE, "channels": args.channels}.items()},
+                   "space": {k: list(v) if isinstance(v, tuple) else v for k, v in space_args.items()},
                    "space_size": space.size(), "feasible_front": [trial_row(space, t) for t in front],
                    "trials_table": trials},
         "finalists": finalists, "pick": pick, "networks": rows,

@@ -45,3 +45,37 @@ def test_bad_arguments_name_the_value(bench, capsys, argv, message):
     with pytest.raises(SystemExit):
         bench.parse_args(argv)
     assert message in capsys.readouterr().err
+
+
+def test_table_latency_bounds_the_search_with_the_baselines_prediction(bench, tmp_path):
+    out, journal = tmp_path / "table.json", tmp_path / "search.jsonl"
+    argv = ["--quick", "--latency-source", "table", "--connections", "series,skip", "--max-depth", "5",
+            "--table-repeats", "3", "--out", str(out), "--journal", str(journal)]
+    result = bench.main(argv)
+    assert json.loads(out.read_text()) == result and result["latency_source"] == "table"
+    bound = result["latency_table"]["baseline_predicted_ms"]
+    assert result["constraints"] == ["params <= 17885", f"predicted_latency_ms <= {bound:.6f}"]
+    assert result["latency_table"]["entries"] > 100 and (tmp_path / "search.jsonl.table.json").exists()
+    assert result["search"]["space"]["connections"] == ["series", "skip"]
+    for row in result["search"]["trials_table"]:  # the table's prediction, not a timing, decides feasibility
+        assert row["arch"].count("|") < 5 and "latency_ms" not in row
+        assert (row["constraint_violation"] == 0) == (row["params"] <= 17885 and
+                                                      row["predicted_latency_ms"] <= float(f"{bound:.6f}"))
+    networks = result["networks"]
+    assert networks["baseline"]["predicted_latency_ms"] == pytest.approx(bound)
+    assert all(row["latency_ms"] > 0 and row["predicted_latency_ms"] > 0 for row in networks.values())
+    # a resumed run predicts with the table it saved, so its bound and trials are the same
+    again = bench.main(argv)
+    assert again["latency_table"]["baseline_predicted_ms"] == bound
+    assert again["search"]["trials_table"] == result["search"]["trials_table"]
+
+
+@pytest.mark.parametrize("argv, message", [(["--connections", "series"], "--connections must include skip"),
+                                           (["--connections", "dense,skip"], "connections are distinct values"),
+                                           (["--max-depth", "4"], "--max-depth must be at least 5"),
+                                           (["--latency-source", "table", "--latency-constraint"],
+                                            "the predicted latency is bounded already")])
+def test_bad_table_arguments_name_the_value(bench, capsys, argv, message):
+    with pytest.raises(SystemExit):
+        bench.parse_args(argv)
+    assert message in capsys.readouterr().err
