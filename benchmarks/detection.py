@@ -29,7 +29,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -48,10 +50,18 @@ METRICS = ("ap", "ap50", "ap75", "ap_small", "ap_medium", "ap_large", "ar100")
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="training seeds of each final detector (default: 3)")
-    parser.add_argument("--trials", type=int, default=36,
-                        help="search trials (default: 36; those over the parameter limit fail at once, untrained)")
+    parser.add_argument("--trials", type=int, default=None,
+                        help="search trials (default: 36, or one bracket's jobs for sh; those over the parameter "
+                             "limit fail at once, untrained)")
     parser.add_argument("--strategy", default="random", choices=nm.STRATEGIES.names())
-    parser.add_argument("--search-epochs", type=float, default=2)
+    parser.add_argument("--search-epochs", type=float, default=2,
+                        help="epochs of each search trial (strategies without budgets)")
+    parser.add_argument("--min-epochs", type=float, default=None,
+                        help="multi-fidelity strategies (sh, hyperband): the smallest rung's epochs; the top rung "
+                             "trains --final-epochs, rungs eta times apart (default: final / eta**2)")
+    parser.add_argument("--eta", type=float, default=3, help="multi-fidelity promotion factor (default: 3)")
+    parser.add_argument("--num-configs", type=int, default=None,
+                        help="sh: architectures in the first rung (default: eta**(rungs - 1))")
     parser.add_argument("--final-epochs", type=float, default=6)
     parser.add_argument("--num-train", type=int, default=1500, help="training scenes (default: 1500)")
     parser.add_argument("--num-val", type=int, default=500, help="validation scenes (default: 500)")
@@ -63,15 +73,41 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=None, help="JSON output (default: benchmarks/results/detection.json)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.seeds, args.trials, args.search_epochs, args.final_epochs = 1, 2, 1, 1
+        args.seeds, args.search_epochs, args.final_epochs = 1, 1, 1
+        if args.strategy == "sh":  # one bracket of 2, 1, 1 trials
+            args.num_configs = 2
+        elif args.trials is None:
+            args.trials = 2
         args.num_train, args.num_val, args.num_test, args.resamples = 24, 12, 12, 20
+    if args.min_epochs is None:
+        args.min_epochs = args.final_epochs / args.eta ** 2
     if args.out is None:
         args.out = RESULTS / f"detection{'_quick' if args.quick else ''}.json"
     return args
 
 
+def make_strategy(args: argparse.Namespace, space) -> nm.Strategy:
+    """The search strategy; a multi-fidelity one gets the epoch ladder whose top rung is the final recipe's."""
+    if not nm.STRATEGIES.get(args.strategy).uses_budget:
+        return nm.STRATEGIES.create(args.strategy, space=space, seed=0)
+    settings = {"min_budget": args.min_epochs, "max_budget": args.final_epochs, "eta": args.eta}
+    if args.strategy == "sh":
+        settings["num_configs"] = args.num_configs
+    return nm.STRATEGIES.create(args.strategy, space=space, seed=0, **settings)
+
+
+def top_rung_best(history: nm.History):
+    """The best completed trial at the largest budget any trial completed (the only budget all finalists share)."""
+    done = [t for t in history if t.ok]
+    if not done:
+        return None
+    top = max(t.candidate.budget or 0 for t in done)
+    return max((t for t in done if (t.candidate.budget or 0) == top), key=lambda t: t.score)
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    command = "python benchmarks/detection.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     started = time.perf_counter()
     small = {"canvas": 32, "scale": (10, 16)} if args.quick else {}
     task = nm.TASKS.create("digit-scenes", seed=0, num_train=args.num_train, num_val=args.num_val,
@@ -81,16 +117,24 @@ def main(argv=None) -> dict:
     limit = nm.count_params(build_detector(space, baseline, task.spec))
     estimator = DetectionEstimator(task, space, epochs=args.search_epochs, threads=args.threads,
                                    timeout_seconds=args.trial_timeout, max_params=limit)
-    strategy = nm.STRATEGIES.create(args.strategy, space=space, seed=0)
-    history = nm.run(strategy, estimator, nm.Budget(trials=args.trials))
-    best = history.best()
+    strategy = make_strategy(args, space)
+    multi_fidelity = strategy.uses_budget
+    trials = args.trials
+    if trials is None:
+        trials = sum(strategy.plans[0].sizes) if args.strategy == "sh" else 36
+    history = nm.run(strategy, estimator, nm.Budget(trials=trials))
+    best = top_rung_best(history) if multi_fidelity else history.best()
     if best is None:
         raise RuntimeError(f"no search trial completed ({len(history)} failed)")
-    baseline_search = estimator.estimate(baseline)
+    best_epochs = best.candidate.budget if multi_fidelity else args.search_epochs
+    baseline_search = estimator.estimate(baseline, budget=best_epochs)
     search = {"strategy": args.strategy, "trials": len(history), "failed": sum(not t.ok for t in history),
               "seconds": history.total_cost, "best_arch": space.to_str(best.arch), "best_val_ap": best.score,
-              "baseline_val_ap": baseline_search.score, "max_params": limit,
+              "best_epochs": best_epochs, "baseline_val_ap": baseline_search.score, "max_params": limit,
               "val_ap": [t.score if t.ok else None for t in history]}
+    if multi_fidelity:
+        search.update(budgets=list(strategy.budgets), epochs=[t.candidate.budget for t in history],
+                      arch=[space.to_str(t.arch) for t in history])
     rows, results = {}, {}
     for name, arch in (("searched", best.arch), ("baseline", baseline)):
         rows[name], results[name] = [], []
@@ -99,10 +143,11 @@ def main(argv=None) -> dict:
             results[name].append(result.test)
             rows[name].append({"arch": space.to_str(arch), "seed": seed, **result.metrics()})
     paired = bootstrap_ap_difference(results["searched"], results["baseline"], resamples=args.resamples, seed=0)
-    output = {"task": {"name": "digit-scenes", "num_train": args.num_train, "num_val": args.num_val,
+    output = {"command": command, "task": {"name": "digit-scenes", "num_train": args.num_train, "num_val": args.num_val,
                        "num_test": args.num_test, "input_shape": list(task.spec.input_shape)},
               "recipe": {"search_epochs": args.search_epochs, "final_epochs": args.final_epochs,
-                         "threads": args.threads, "trained_on": "train+val"},
+                         "threads": args.threads, "trained_on": "train+val",
+                         **({"min_epochs": args.min_epochs, "eta": args.eta} if multi_fidelity else {})},
               "search": search, "rows": rows, "paired": paired.as_dict(),
               "seconds": time.perf_counter() - started}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +159,8 @@ def main(argv=None) -> dict:
 def print_table(output: dict) -> None:
     search = output["search"]
     print(f"search: {search['trials']} trials ({search['failed']} failed), {search['seconds']:.0f} s; best "
-          f"{search['best_arch']} val AP {search['best_val_ap']:.4f} (baseline {search['baseline_val_ap']:.4f})")
+          f"{search['best_arch']} val AP {search['best_val_ap']:.4f} (baseline {search['baseline_val_ap']:.4f}) "
+          f"at {search.get('best_epochs', output['recipe']['search_epochs']):g} epochs")
     print(f"{'detector':<10}" + "".join(f"{m:>10}" for m in METRICS) + f"{'params':>9}{'MFLOPs':>8}")
     for name, rows in output["rows"].items():
         means = [statistics.mean(r.get(f"test_{m}", float("nan")) for r in rows) for m in METRICS]
