@@ -77,3 +77,31 @@ def test_benchmark_quick_compares_searched_and_baseline(tmp_path):
         assert 0 <= row["test_ap"] <= 1 and row["params"] > 0
     assert result["rows"]["searched"][0]["params"] <= result["search"]["max_params"]
     assert 0 <= result["paired"]["p_value"] <= 1 and result["paired"]["low"] <= result["paired"]["high"]
+
+
+def test_benchmark_successive_halving_ranks_finalists_at_the_final_epochs(tmp_path):
+    bench = benchmark_scripts.load("detection")
+    out = tmp_path / "detection_sh.json"
+    argv = ["--quick", "--strategy", "sh", "--out", str(out)]
+    result = bench.main(argv)
+    assert result["command"] == "python benchmarks/detection.py " + " ".join(argv)
+    search, final_epochs = result["search"], result["recipe"]["final_epochs"]
+    assert search["budgets"] == pytest.approx([final_epochs / 9, final_epochs / 3, final_epochs])
+    assert search["epochs"] == pytest.approx(search["budgets"][:1] * 2 + search["budgets"][1:])  # rungs of 2, 1, 1
+    assert search["best_epochs"] == final_epochs and search["trials"] == 4
+    assert search["best_arch"] == search["arch"][-1] == result["rows"]["searched"][0]["arch"]
+    assert result["rows"]["searched"][0]["params"] <= search["max_params"]
+
+
+def test_the_searched_detector_is_the_best_at_the_top_rung_not_the_best_score_at_any_rung():
+    bench = benchmark_scripts.load("detection")
+    space = nm.SPACES.create("chain-detection")
+    archs = [space.from_str(s) for s in ("conv3x3-16-s2-series", "conv5x5-16-s2-series", "conv3x3-32-s2-series")]
+
+    def trial(number, arch, budget, score):
+        return nm.Trial(number, nm.Candidate(arch, budget), nm.TrialState.COMPLETE, nm.Measurement(score, 1.0))
+
+    history = nm.History(space, [trial(0, archs[0], 2.0, 0.9), trial(1, archs[1], 6.0, 0.3),
+                                 trial(2, archs[2], 6.0, 0.5)])
+    assert bench.top_rung_best(history).arch == archs[2]
+    assert bench.top_rung_best(nm.History(space)) is None

@@ -187,3 +187,20 @@ def test_brackets_work_on_a_chain_space():
             space.validate(candidate.arch)
             score = float(np.sum(space.to_decisions(candidate.arch))) + 0.01 * candidate.budget
             strategy.tell(nm.Trial(number, candidate, nm.TrialState.COMPLETE, nm.Measurement(score, 1.0)))
+
+
+def test_a_rung_whose_scores_all_tie_warns_that_its_promotion_follows_sampling_order(space, caplog):
+    sh = SuccessiveHalving(space, seed=0, budgets=(1, 3), eta=3)
+    rung0 = [sh.ask() for _ in range(3)]
+    with caplog.at_level("WARNING", logger="naslib_mini.strategies.hyperband"):
+        for number, candidate in enumerate(rung0):
+            sh.tell(nm.Trial(number, candidate, nm.TrialState.COMPLETE, nm.Measurement(0.0, 1.0)))
+    assert "all 3 scores at budget 1 are 0" in caplog.text and "sampling order" in caplog.text
+    promoted = sh.ask()
+    assert promoted.budget == 3 and promoted.arch == rung0[0].arch
+    caplog.clear()
+    sh2 = SuccessiveHalving(space, seed=0, budgets=(1, 3), eta=3)
+    with caplog.at_level("WARNING", logger="naslib_mini.strategies.hyperband"):
+        for number, (candidate, score) in enumerate(zip([sh2.ask() for _ in range(3)], (0.1, 0.3, 0.2))):
+            sh2.tell(nm.Trial(number, candidate, nm.TrialState.COMPLETE, nm.Measurement(score, 1.0)))
+    assert "sampling order" not in caplog.text

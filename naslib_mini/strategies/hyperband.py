@@ -143,6 +143,11 @@ class Bracket:
         if self.rung + 1 >= len(self.plan.sizes) or not ranked:
             self.finished = True
             return
+        if len(ranked) > self.plan.sizes[self.rung + 1] and len({done[j] for j in ranked}) == 1:
+            log.warning("bracket %d: all %d scores at budget %g are %g, so promoting %d of them follows sampling "
+                        "order, not merit; a larger smallest budget would give the first rung a signal",
+                        self.id, len(ranked), self.plan.budgets[self.rung], done[ranked[0]],
+                        self.plan.sizes[self.rung + 1])
         self._queue = ranked[: self.plan.sizes[self.rung + 1]]
         self.rung += 1
 
