@@ -112,7 +112,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 
 import naslib_mini as nm
 from naslib_mini.objectives import CONSTRAINT_METRIC
@@ -167,9 +166,7 @@ def baseline_latency(space: ChainSpace, task: nm.Task, args: argparse.Namespace)
 def predicted_latency(table: nm.LatencyTable, space: ChainSpace, arch, spec: nm.TaskSpec) -> float:
     """The latency (ms) ``table`` predicts for ``arch``: built on the meta device (shapes only, no weights
     drawn, the global RNG untouched), since the prediction depends on the operations, not their weights."""
-    with torch.device("meta"):
-        model = nm.build_network(space, arch, spec)
-    return table.predict(model, spec.input_shape)
+    return table.predict(nm.meta_network(space, arch, spec), spec.input_shape)
 
 
 def build_latency_table(space: ChainSpace, task: nm.Task, args: argparse.Namespace) -> nm.LatencyTable:

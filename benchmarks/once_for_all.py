@@ -51,7 +51,7 @@ from naslib_mini.spaces.elastic import ElasticSpace
 from naslib_mini.supernet.elastic import ElasticSupernet
 from naslib_mini.supernet.shrinking import inherited_accuracy, paper_schedule, progressive_shrinking
 from naslib_mini.supernet.specialise import (AccuracyPredictor, SpecialisationEstimator, fill_latency_table,
-                                             meta_network, specialise)
+                                             specialise)
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "once_for_all.json"
@@ -91,7 +91,7 @@ def spread_by_size(space: ElasticSpace, spec: nm.TaskSpec, count: int, seed: int
     rng = np.random.default_rng(seed)
     pool = list(dict.fromkeys([space.sample_elastic(rng) for _ in range(samples)]
                               + [space.smallest(), space.largest()]))
-    sizes = np.array([nm.count_params(meta_network(space, a, spec)) for a in pool])
+    sizes = np.array([nm.count_params(nm.meta_network(space, a, spec)) for a in pool])
     order = np.argsort(sizes, kind="stable")
     picks = []
     for q in np.linspace(0, 1, count):
@@ -130,7 +130,7 @@ def compare_with_scratch(supernet, space, task, archs, args) -> list[dict]:
     recipe = TrainingConfig(epochs=args.full_epochs, threads=1)
     for arch in archs:
         key = space.to_str(arch)
-        row = {"arch": key, "params": nm.count_params(meta_network(space, arch, task.spec))}
+        row = {"arch": key, "params": nm.count_params(nm.meta_network(space, arch, task.spec))}
         started = time.process_time()
         row["inherited_test_accuracy"] = inherited_accuracy(supernet, arch, calib, task.x_test, task.y_test)
         row["inherited_seconds"] = time.process_time() - started

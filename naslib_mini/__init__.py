@@ -22,7 +22,7 @@ from naslib_mini.ground_truth import GroundTruthEstimator, ground_truth_space, l
 from naslib_mini.history import JOURNAL_FORMAT, History, Journal, JournalError
 from naslib_mini.learning_curves import LearningCurvePredictor, NoCurveFits
 from naslib_mini.loop import Budget, run
-from naslib_mini.networks import build_network, count_flops, count_params, measure_latency
+from naslib_mini.networks import build_network, count_flops, count_params, measure_latency, meta_network
 from naslib_mini.proxies import PROXIES, compute_proxy
 from naslib_mini.rank_agreement import Agreement, agreement
 from naslib_mini.registry import Registry
@@ -39,7 +39,7 @@ from naslib_mini.types import Candidate, ConfigurationError, Measurement, Trial,
 __version__ = "0.1.0"
 
 __all__ = [
-    "Budget", "build_network", "cache_dir", "Candidate", "CandidateFailed", "ChainArch", "ChainConfig",
+    "Budget", "build_network", "meta_network", "cache_dir", "Candidate", "CandidateFailed", "ChainArch", "ChainConfig",
     "ChainSpace", "compare_errors", "compute_proxy", "ConfigurationError", "count_flops", "count_params",
     "CrossValidationEstimator", "curve_from_metrics", "data_dir", "DataNotFound", "Decision", "default_rng",
     "derive_seed", "DomhanTermination", "Estimator", "ESTIMATORS", "FinalResult", "History", "Journal",

@@ -19,7 +19,8 @@ from naslib_mini.spaces.base import SearchSpace, scale_channels
 from naslib_mini.spaces.ops import batch_norm, conv
 from naslib_mini.tasks.base import TaskSpec
 
-__all__ = ["Network", "build_head", "build_network", "build_stem", "count_flops", "count_params", "measure_latency"]
+__all__ = ["Network", "build_head", "build_network", "build_stem", "count_flops", "count_params", "measure_latency",
+           "meta_network"]
 
 
 class Network(nn.Module):
@@ -88,6 +89,13 @@ def build_network(space: SearchSpace, arch: Hashable, spec: TaskSpec, *,
     network = Network(stem, body, build_head(spec, body.out_channels) if head else nn.Identity())
     network.out_channels = body.out_channels
     return network
+
+
+def meta_network(space: SearchSpace, arch: Hashable, spec: TaskSpec) -> Network:
+    """The network of ``arch`` on the ``meta`` device: shapes only, no memory, no weights drawn (the global
+    random generator untouched): what counting parameters or predicting latency from a table needs."""
+    with torch.device("meta"):
+        return build_network(space, arch, spec)
 
 
 def count_params(model: nn.Module) -> int:

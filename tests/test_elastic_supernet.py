@@ -203,7 +203,7 @@ def test_progressive_shrinking_runs_the_phases_and_is_reproducible():
 def test_specialisation_latency_is_the_tables_sum_and_the_search_meets_the_limit():
     from naslib_mini.hardware import LatencyTable
     from naslib_mini.supernet.specialise import (AccuracyPredictor, SpecialisationEstimator, fill_latency_table,
-                                                 meta_network, specialise)
+                                                 specialise)
 
     space = ElasticSpace(stage_channels=(4, 6), stage_strides=(1, 2), depths=(1, 2), kernels=(3, 5),
                          expansions=(3, 6), stem_channels=4)
@@ -218,7 +218,7 @@ def test_specialisation_latency_is_the_tables_sum_and_the_search_meets_the_limit
     predictor = AccuracyPredictor(space, steps=50).fit(archs, [len(a.blocks) / 4 for a in archs])
     estimator = SpecialisationEstimator(space, spec, predictor, table)
     for arch in archs:
-        assert estimator.latency_ms(arch) == pytest.approx(table.predict(meta_network(space, arch, spec),
+        assert estimator.latency_ms(arch) == pytest.approx(table.predict(nm.meta_network(space, arch, spec),
                                                                          spec.input_shape))
     limit = float(np.median([estimator.latency_ms(a) for a in archs]))
     history = specialise(estimator, limit, trials=15, seed=0, population_size=5, sample_size=2)

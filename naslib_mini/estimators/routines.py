@@ -197,11 +197,12 @@ def fit(model: nn.Module, x: torch.Tensor, y: torch.Tensor, config: TrainingConf
             idx = perm[start:start + batch]
             if on_batch_start is not None:
                 on_batch_start(step, model)
-            logits = model(x[idx])
+            inputs = x[idx]
+            logits = model(inputs)
             if loss is None:
                 batch_loss = F.cross_entropy(logits, y[idx], label_smoothing=config.label_smoothing)
             else:
-                batch_loss = loss(logits, x[idx], y[idx])
+                batch_loss = loss(logits, inputs, y[idx])
             optimizer.zero_grad(set_to_none=True)
             batch_loss.backward()
             optimizer.step()

@@ -15,20 +15,19 @@ from functools import cached_property
 from typing import Hashable, Sequence
 
 import numpy as np
-import torch
 
 from naslib_mini.estimators.base import Estimator
 from naslib_mini.hardware.lookup_table import LatencyTable, operation_calls
 from naslib_mini.history import History
 from naslib_mini.loop import Budget, run
-from naslib_mini.networks import Network, build_network
+from naslib_mini.networks import build_network, meta_network
 from naslib_mini.spaces.elastic import ElasticArch, ElasticSpace
 from naslib_mini.strategies.bananas import MLPEnsemble
 from naslib_mini.strategies.base import STRATEGIES
 from naslib_mini.tasks.base import TaskSpec
 from naslib_mini.types import Measurement
 
-__all__ = ["AccuracyPredictor", "SpecialisationEstimator", "best_under_limit", "fill_latency_table", "meta_network",
+__all__ = ["AccuracyPredictor", "SpecialisationEstimator", "best_under_limit", "fill_latency_table",
            "specialise"]
 
 
@@ -69,12 +68,6 @@ class AccuracyPredictor:
     def predict(self, archs: Sequence[ElasticArch]) -> np.ndarray:
         """Predicted accuracies (fractions; not clipped)."""
         return self.model.predict(self._encode(archs))[0]
-
-
-def meta_network(space: ElasticSpace, arch: ElasticArch, spec: TaskSpec) -> Network:
-    """The stand-alone network of ``arch`` on the ``meta`` device: shapes, no memory, no weights."""
-    with torch.device("meta"):
-        return build_network(space, arch, spec)
 
 
 def fill_latency_table(table: LatencyTable, space: ElasticSpace, spec: TaskSpec) -> int:
